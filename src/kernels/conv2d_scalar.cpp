@@ -1,0 +1,28 @@
+// Reference conv2d: the definition, loop for loop. Slow on purpose; the fast kernels are checked
+// against it.
+#include "kernels/kernels.hpp"
+
+namespace convscope::kernels {
+
+void conv2d_f32_scalar(const Conv2dGeometry& g, const float* in, const float* weight,
+                       const float* bias, float* out) {
+  const Window& k = g.win;
+  for (std::size_t o = 0; o < g.oc; ++o)
+    for (std::size_t y = 0; y < g.oh; ++y)
+      for (std::size_t x = 0; x < g.ow; ++x) {
+        float sum = bias[o];
+        for (std::size_t i = 0; i < g.ic; ++i)
+          for (std::size_t ky = 0; ky < k.kh; ++ky)
+            for (std::size_t kx = 0; kx < k.kw; ++kx) {
+              // input coordinates, shifted by the padding; outside the image reads zero
+              const std::size_t iy = y * k.sh + ky, ix = x * k.sw + kx;
+              if (iy < k.pad_top || ix < k.pad_left) continue;
+              if (iy - k.pad_top >= g.h || ix - k.pad_left >= g.w) continue;
+              sum += weight[((o * g.ic + i) * k.kh + ky) * k.kw + kx] *
+                     in[(i * g.h + iy - k.pad_top) * g.w + ix - k.pad_left];
+            }
+        out[(o * g.oh + y) * g.ow + x] = sum;
+      }
+}
+
+}  // namespace convscope::kernels

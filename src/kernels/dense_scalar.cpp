@@ -1,0 +1,15 @@
+// Reference fully connected layer: one dot product per output.
+#include "kernels/kernels.hpp"
+
+namespace convscope::kernels {
+
+void dense_f32_scalar(std::size_t in, std::size_t out, const float* x, const float* weight,
+                      const float* bias, float* y) {
+  for (std::size_t o = 0; o < out; ++o) {
+    float sum = bias[o];
+    for (std::size_t i = 0; i < in; ++i) sum += weight[o * in + i] * x[i];
+    y[o] = sum;
+  }
+}
+
+}  // namespace convscope::kernels
