@@ -1,0 +1,79 @@
+// conv2d: in [N,IC,H,W], weight [OC,IC,KH,KW], bias [OC] -> out [N,OC,OH,OW],
+// OH = (H + P_top + P_bottom - KH)/SH + 1 (zero padding, cross-correlation as in PyTorch).
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "kernels/kernels.hpp"
+#include "layers/hyperparams.hpp"
+#include "layers/layer.hpp"
+
+namespace convscope {
+
+class Conv2d : public Layer {
+ public:
+  // {"type": "conv2d", "out_channels": 8, "kernel": 5, "stride": 1, "padding": 0 | [h,w] | "same"}
+  static std::unique_ptr<Layer> from_json(const std::string& name, const hyper::Json& spec) {
+    const auto kernel = hyper::get_pair(spec, name, "kernel", 1);
+    const auto stride = spec.contains("stride") ? hyper::get_pair(spec, name, "stride", 1)
+                                                : hyper::Pair{1, 1};
+    return std::make_unique<Conv2d>(name, hyper::get_size(spec, name, "out_channels", 1), kernel,
+                                    stride, hyper::get_padding(spec, name));
+  }
+
+  Conv2d(const std::string& name, std::size_t out_channels, hyper::Pair kernel, hyper::Pair stride,
+         hyper::Padding padding)
+      : Layer(name), padding_(padding) {
+    g_.oc = out_channels;
+    g_.win.kh = kernel.first;
+    g_.win.kw = kernel.second;
+    g_.win.sh = stride.first;
+    g_.win.sw = stride.second;
+  }
+
+  std::string type() const override { return "conv2d"; }
+
+  Dims build(const Dims& in) override {
+    if (in.size() != 3)
+      throw Error(name() + ": conv2d needs a [C,H,W] input, got " + to_string(in));
+    g_.ic = in[0];
+    g_.h = in[1];
+    g_.w = in[2];
+    hyper::resolve_padding(padding_, g_.h, g_.w, g_.win);
+    const Window& k = g_.win;
+    g_.oh = out_size(g_.h, k.kh, k.sh, k.pad_top, k.pad_bottom, name());
+    g_.ow = out_size(g_.w, k.kw, k.sw, k.pad_left, k.pad_right, name());
+    bounded_count({g_.ic * k.kh * k.kw, g_.oh * g_.ow}, name() + " im2col buffer");
+    scratch_.assign(kernels::conv2d_scratch_floats(g_), 0.0f);
+    return {g_.oc, g_.oh, g_.ow};
+  }
+
+  std::vector<Param> params() override {
+    return {{name() + ".weight", {g_.oc, g_.ic, g_.win.kh, g_.win.kw}, &weight_},
+            {name() + ".bias", {g_.oc}, &bias_}};
+  }
+
+  void forward(const Tensor& x, Tensor& y, Kernels kernels) override {
+    const std::size_t n = x.shape()[0], in_size = g_.ic * g_.h * g_.w,
+                      out_size_ = g_.oc * g_.oh * g_.ow;
+    shape_output(y, n, {g_.oc, g_.oh, g_.ow});
+    for (std::size_t s = 0; s < n; ++s) {
+      const float* in = x.data() + s * in_size;
+      float* out = y.data() + s * out_size_;
+      if (kernels == Kernels::reference)
+        kernels::conv2d_f32_scalar(g_, in, weight_.data(), bias_.data(), out);
+      else
+        kernels::conv2d_f32_vec4(g_, in, weight_.data(), bias_.data(), out, scratch_.data());
+    }
+  }
+
+  const kernels::Conv2dGeometry& geometry() const { return g_; }
+
+ private:
+  hyper::Padding padding_;
+  kernels::Conv2dGeometry g_{};
+  Tensor weight_, bias_;
+  std::vector<float> scratch_;  // im2col buffer, sized once at build
+};
+
+}  // namespace convscope

@@ -1,0 +1,76 @@
+#include "model/sequential.hpp"
+
+#include <cmath>
+
+#include "layers/registry.hpp"
+
+namespace convscope {
+
+Sequential::Sequential(Architecture arch, const ParamCheck& check)
+    : arch_(std::move(arch)), input_size_(bounded_count(arch_.input, "input")) {
+  Dims dims = arch_.input;
+  for (const auto& spec : arch_.layers) {
+    const std::string name = spec.at("name").get<std::string>();
+    layers_.push_back(make_layer(name, spec));
+    dims = layers_.back()->build(dims);
+    bounded_count(dims, name + " output");
+    dims_.push_back(dims);
+    for (const Param& p : layers_.back()->params()) {
+      bounded_count(p.shape, p.name);
+      if (check) check(p);
+    }
+  }
+  for (Param& p : params()) {
+    *p.value = Tensor::from_shape(p.shape);
+    p.value->fill(0.0f);
+  }
+  outputs_.resize(layers_.size());
+
+  const std::size_t classes = output_size();
+  if (arch_.labels.empty()) {
+    for (std::size_t i = 0; i < classes; ++i) labels_.push_back(std::to_string(i));
+  } else if (arch_.labels.size() != classes) {
+    throw Error("architecture.labels: " + std::to_string(arch_.labels.size()) +
+                " labels, but the last layer gives " + std::to_string(classes) + " outputs");
+  } else {
+    labels_ = arch_.labels;
+  }
+}
+
+std::size_t Sequential::output_size() const { return checked_count(dims_.back(), "output"); }
+
+std::vector<Param> Sequential::params() {
+  std::vector<Param> all;
+  for (auto& layer : layers_)
+    for (Param& p : layer->params()) all.push_back(p);
+  return all;
+}
+
+std::size_t Sequential::parameter_count() {
+  std::size_t n = 0;
+  for (const Param& p : params()) n += checked_count(p.shape, p.name);
+  return n;
+}
+
+const Tensor& Sequential::forward(const float* x, std::size_t size, std::size_t n,
+                                  Kernels kernels) {
+  if (n == 0 || size % input_size_ != 0 || size / input_size_ != n)
+    throw Error("input: expected " + std::to_string(n) + " × " + std::to_string(input_size_) +
+                " values " + to_string(arch_.input) + ", got " + std::to_string(size));
+  for (std::size_t i = 0; i < size; ++i)
+    if (!std::isfinite(x[i]))
+      throw Error("input: value " + std::to_string(i) + " is not a finite number (" +
+                  std::to_string(x[i]) + ")");
+  const auto shape = batch_shape(n, arch_.input);
+  if (!std::equal(shape.begin(), shape.end(), input_.shape().begin(), input_.shape().end()))
+    input_.resize(shape);
+  std::copy(x, x + size, input_.data());
+  const Tensor* in = &input_;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    layers_[i]->forward(*in, outputs_[i], kernels);
+    in = &outputs_[i];
+  }
+  return outputs_.back();
+}
+
+}  // namespace convscope

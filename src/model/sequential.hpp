@@ -1,0 +1,51 @@
+// Sequential: the layers of an architecture, run in order. A forward pass keeps every layer's
+// output (the page draws them all).
+#pragma once
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "io/architecture.hpp"
+#include "layers/layer.hpp"
+
+namespace convscope {
+
+class Sequential {
+ public:
+  // Called for every parameter before any is allocated; throws to refuse (the loader checks
+  // each one against the file, so a file can't make the engine allocate more than it holds).
+  using ParamCheck = std::function<void(const Param&)>;
+
+  // Builds every layer against the architecture's input and allocates the parameters (zeros).
+  explicit Sequential(Architecture arch, const ParamCheck& check = nullptr);
+
+  const Architecture& architecture() const { return arch_; }
+  const std::vector<std::string>& labels() const { return labels_; }
+  const Dims& input_dims() const { return arch_.input; }
+  std::size_t input_size() const { return input_size_; }
+  std::size_t size() const { return layers_.size(); }
+  Layer& layer(std::size_t i) { return *layers_[i]; }
+  const Layer& layer(std::size_t i) const { return *layers_[i]; }
+  const Dims& output_dims(std::size_t i) const { return dims_[i]; }
+  std::size_t output_size() const;  // values per sample of the last layer
+  std::vector<Param> params();
+  std::size_t parameter_count();
+
+  // Runs n samples (x holds size = n · input_size() floats). Refuses a wrong size or a
+  // non-finite value. Returns the last layer's output [n, ...].
+  const Tensor& forward(const float* x, std::size_t size, std::size_t n,
+                        Kernels kernels = Kernels::fast);
+  // Layer i's output of the last forward call, [n, output_dims(i)...].
+  const Tensor& output(std::size_t i) const { return outputs_[i]; }
+
+ private:
+  Architecture arch_;
+  std::vector<std::string> labels_;
+  std::vector<std::unique_ptr<Layer>> layers_;
+  std::vector<Dims> dims_;
+  std::size_t input_size_;
+  Tensor input_;
+  std::vector<Tensor> outputs_;
+};
+
+}  // namespace convscope
