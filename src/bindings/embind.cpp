@@ -1,0 +1,249 @@
+// The JavaScript API of the engine (DESIGN.md "Engine JS API"); the only file that includes
+// <emscripten/...>. It converts, calls the engine, copies results out of the wasm heap (a view
+// would die when memory grows) and turns every C++ exception into a JS Error with its message.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+
+#include "kernels/kernels.hpp"
+#include "model/model_io.hpp"
+
+using emscripten::val;
+
+namespace {
+
+[[noreturn]] void throw_js_error(const std::string& message) {
+  val::global("Error").new_(message).throw_();
+}
+
+// Runs f; a C++ exception leaves as a JS Error. The message is copied out of the catch block
+// first: the JS throw unwinds without running C++ destructors.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+  std::string message;
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    message = e.what();
+  }
+  throw_js_error(message);
+}
+
+std::vector<float> floats_from(const val& array, const char* what) {
+  if (array.isUndefined() || array.isNull() || !array["length"].isNumber())
+    throw convscope::Error(std::string(what) + ": expected a Float32Array or an array of numbers");
+  return emscripten::convertJSArrayToNumberVector<float>(array);
+}
+
+val float32_array(const float* data, std::size_t n) {
+  return val::global("Float32Array").new_(emscripten::typed_memory_view(n, data));
+}
+
+val js_array(const convscope::Dims& dims) {
+  val a = val::array();
+  for (std::size_t d : dims) a.call<void>("push", d);
+  return a;
+}
+
+// A loaded model, as JS sees it. JS owns it and must call delete().
+class JsModel {
+ public:
+  JsModel(convscope::Sequential model, std::map<std::string, std::string> metadata)
+      : model_(std::move(model)), metadata_(std::move(metadata)) {}
+
+  val architecture() const {
+    return val::global("JSON").call<val>("parse", model_.architecture().json.dump());
+  }
+
+  val metadata() const {
+    val o = val::object();
+    for (const auto& [key, value] : metadata_) o.set(key, value);
+    return o;
+  }
+
+  val labels() const {
+    val a = val::array();
+    for (const auto& label : model_.labels()) a.call<void>("push", label);
+    return a;
+  }
+
+  double parameter_count() { return static_cast<double>(model_.parameter_count()); }
+
+  // {layers: [{name, type, shape, data}], output}: every layer's output for one input.
+  val forward(const val& input) {
+    return guarded([&] {
+      const auto x = floats_from(input, "input");
+      model_.forward(x.data(), x.size(), 1, kernels_);
+      val layers = val::array();
+      for (std::size_t i = 0; i < model_.size(); ++i) {
+        const convscope::Tensor& out = model_.output(i);
+        val layer = val::object();
+        layer.set("name", model_.layer(i).name());
+        layer.set("type", model_.layer(i).type());
+        layer.set("shape", js_array(model_.output_dims(i)));
+        layer.set("data", float32_array(out.data(), out.size()));
+        layers.call<void>("push", layer);
+      }
+      val trace = val::object();
+      trace.set("layers", layers);
+      trace.set("output", layers[model_.size() - 1]["data"]);
+      return trace;
+    });
+  }
+
+  val predict(const val& input) {
+    return guarded([&] {
+      const auto x = floats_from(input, "input");
+      const convscope::Tensor& out = model_.forward(x.data(), x.size(), 1, kernels_);
+      return float32_array(out.data(), out.size());
+    });
+  }
+
+  // n inputs back to back -> n outputs back to back, run in chunks to bound memory.
+  val predict_batch(const val& inputs, int n) {
+    return guarded([&] {
+      const auto x = floats_from(inputs, "inputs");
+      const std::size_t in = model_.input_size(), out = model_.output_size();
+      if (n <= 0 || x.size() != static_cast<std::size_t>(n) * in)
+        throw convscope::Error("inputs: expected n × " + std::to_string(in) + " values for n = " +
+                               std::to_string(n) + ", got " + std::to_string(x.size()));
+      std::vector<float> y(static_cast<std::size_t>(n) * out);
+      constexpr std::size_t kChunk = 64;
+      for (std::size_t s = 0; s < static_cast<std::size_t>(n); s += kChunk) {
+        const std::size_t m = std::min(kChunk, static_cast<std::size_t>(n) - s);
+        const convscope::Tensor& o = model_.forward(x.data() + s * in, m * in, m, kernels_);
+        std::copy(o.data(), o.data() + m * out, y.data() + s * out);
+      }
+      return float32_array(y.data(), y.size());
+    });
+  }
+
+  // Reference kernels instead of the fast ones (tests compare the two).
+  void set_reference_kernels(bool on) {
+    kernels_ = on ? convscope::Kernels::reference : convscope::Kernels::fast;
+  }
+
+ private:
+  convscope::Sequential model_;
+  std::map<std::string, std::string> metadata_;
+  convscope::Kernels kernels_ = convscope::Kernels::fast;
+};
+
+std::unique_ptr<JsModel> load_model(const val& bytes) {
+  return guarded([&] {
+    if (bytes.isUndefined() || bytes.isNull() || !bytes["length"].isNumber())
+      throw convscope::Error("loadModel: expected the bytes of a .safetensors file (Uint8Array)");
+    const auto data = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
+    std::map<std::string, std::string> metadata;
+    convscope::Sequential model = convscope::load_model(data.data(), data.size(), &metadata);
+    return std::make_unique<JsModel>(std::move(model), std::move(metadata));
+  });
+}
+
+double memory_bytes() { return static_cast<double>(__builtin_wasm_memory_size(0)) * 65536.0; }
+
+// ---- Kernels, exported for tests and benchmarks: fast or reference, on plain arrays. ----
+
+std::size_t get(const val& o, const char* key) {
+  const val v = o[key];
+  if (!v.isNumber() || v.as<double>() < 0) throw convscope::Error(std::string(key) + ": expected a size");
+  return static_cast<std::size_t>(v.as<double>());
+}
+
+void require_length(const std::vector<float>& v, std::size_t n, const char* what) {
+  if (v.size() != n)
+    throw convscope::Error(std::string(what) + ": expected " + std::to_string(n) + " values, got " +
+                           std::to_string(v.size()));
+}
+
+convscope::Window window_from(const val& g) {
+  convscope::Window w;
+  w.kh = get(g, "kh"); w.kw = get(g, "kw"); w.sh = get(g, "sh"); w.sw = get(g, "sw");
+  if (w.kh == 0 || w.kw == 0 || w.sh == 0 || w.sw == 0)
+    throw convscope::Error("kernel and stride must be at least 1");
+  return w;
+}
+
+// g: {ic, h, w, oc, kh, kw, sh, sw, pt, pl, pb, pr}
+val kernel_conv2d(bool fast, const val& g, const val& in, const val& weight, const val& bias) {
+  return guarded([&] {
+    convscope::kernels::Conv2dGeometry c{};
+    c.ic = get(g, "ic"); c.h = get(g, "h"); c.w = get(g, "w"); c.oc = get(g, "oc");
+    c.win = window_from(g);
+    c.win.pad_top = get(g, "pt"); c.win.pad_left = get(g, "pl");
+    c.win.pad_bottom = get(g, "pb"); c.win.pad_right = get(g, "pr");
+    c.oh = convscope::out_size(c.h, c.win.kh, c.win.sh, c.win.pad_top, c.win.pad_bottom, "conv2d");
+    c.ow = convscope::out_size(c.w, c.win.kw, c.win.sw, c.win.pad_left, c.win.pad_right, "conv2d");
+    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
+    require_length(x, c.ic * c.h * c.w, "in");
+    require_length(w, c.oc * c.ic * c.win.kh * c.win.kw, "weight");
+    require_length(b, c.oc, "bias");
+    std::vector<float> out(c.oc * c.oh * c.ow), scratch(convscope::kernels::conv2d_scratch_floats(c));
+    if (fast)
+      convscope::kernels::conv2d_f32_vec4(c, x.data(), w.data(), b.data(), out.data(), scratch.data());
+    else
+      convscope::kernels::conv2d_f32_scalar(c, x.data(), w.data(), b.data(), out.data());
+    return float32_array(out.data(), out.size());
+  });
+}
+
+// g: {c, h, w, kh, kw, sh, sw}; kind "max" or "average"
+val kernel_pool2d(bool fast, const std::string& kind, const val& g, const val& in) {
+  return guarded([&] {
+    convscope::kernels::Pool2dGeometry p{};
+    p.c = get(g, "c"); p.h = get(g, "h"); p.w = get(g, "w");
+    p.win = window_from(g);
+    p.oh = convscope::out_size(p.h, p.win.kh, p.win.sh, 0, 0, "pool2d");
+    p.ow = convscope::out_size(p.w, p.win.kw, p.win.sw, 0, 0, "pool2d");
+    const auto x = floats_from(in, "in");
+    require_length(x, p.c * p.h * p.w, "in");
+    const auto k = kind == "max" ? convscope::kernels::PoolKind::max : convscope::kernels::PoolKind::average;
+    std::vector<float> out(p.c * p.oh * p.ow);
+    if (fast)
+      convscope::kernels::pool2d_f32_vec4(k, p, x.data(), out.data());
+    else
+      convscope::kernels::pool2d_f32_scalar(k, p, x.data(), out.data());
+    return float32_array(out.data(), out.size());
+  });
+}
+
+val kernel_dense(bool fast, int in_features, int out_features, const val& in, const val& weight,
+                 const val& bias) {
+  return guarded([&] {
+    if (in_features < 1 || out_features < 1) throw convscope::Error("dense: sizes must be at least 1");
+    const std::size_t ni = in_features, no = out_features;
+    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
+    require_length(x, ni, "in");
+    require_length(w, no * ni, "weight");
+    require_length(b, no, "bias");
+    std::vector<float> y(no);
+    if (fast)
+      convscope::kernels::dense_f32_vec4(ni, no, x.data(), w.data(), b.data(), y.data());
+    else
+      convscope::kernels::dense_f32_scalar(ni, no, x.data(), w.data(), b.data(), y.data());
+    return float32_array(y.data(), y.size());
+  });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(convscope) {
+  using namespace emscripten;
+  class_<JsModel>("Model")
+      .property("architecture", &JsModel::architecture)
+      .property("metadata", &JsModel::metadata)
+      .property("labels", &JsModel::labels)
+      .function("parameterCount", &JsModel::parameter_count)
+      .function("forward", &JsModel::forward)
+      .function("predict", &JsModel::predict)
+      .function("predictBatch", &JsModel::predict_batch)
+      .function("setReferenceKernels", &JsModel::set_reference_kernels);
+  function("loadModel", &load_model);
+  function("memoryBytes", &memory_bytes);
+  function("kernelConv2d", &kernel_conv2d);
+  function("kernelPool2d", &kernel_pool2d);
+  function("kernelDense", &kernel_dense);
+}
