@@ -1,0 +1,94 @@
+// Static server for web/: `node src/tools/serve.mjs [port]` (default 8080) on 127.0.0.1.
+// startServer(port) → Promise<http.Server>; port 0 takes any free port (tests read server.address()).
+// MIME types matter: a module script needs text/javascript, wasm streaming needs application/wasm.
+
+import http from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.safetensors': 'application/octet-stream',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/plain; charset=utf-8',
+};
+
+function send(res, status, body, type = 'text/plain; charset=utf-8') {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+// URL path → absolute file path inside WEB_ROOT, or null if it escapes it or is malformed.
+function resolvePath(urlPath) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const file = path.resolve(WEB_ROOT, '.' + path.posix.normalize('/' + decoded));
+  if (file !== WEB_ROOT && !file.startsWith(WEB_ROOT + path.sep)) return null;
+  // normalize('/' + …) already strips leading "..": this also refuses what slipped past, e.g. "\"
+  if (decoded.split(/[\\/]/).includes('..')) return null;
+  return file;
+}
+
+async function handle(req, res) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    return send(res, 405, 'method not allowed\n');
+  }
+  const urlPath = req.url.split(/[?#]/, 1)[0];
+  let file = resolvePath(urlPath);
+  if (file === null) return send(res, 403, 'forbidden\n');
+  try {
+    if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+    const body = await readFile(file);
+    const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  } catch {
+    send(res, 404, 'not found\n');
+  }
+}
+
+export function startServer(port = 8080) {
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch(() => send(res, 500, 'internal error\n'));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const port = process.argv[2] === undefined ? 8080 : Number(process.argv[2]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`serve: port must be an integer 0..65535, got ${process.argv[2]}`);
+    process.exit(1);
+  }
+  startServer(port).then(
+    (server) => console.log(`ConvScope: serving ${WEB_ROOT} at http://127.0.0.1:${server.address().port}/`),
+    (e) => {
+      console.error(`serve: ${e.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,162 @@
+// Numeric grids: a matrix [rows][cols] → a <table data-grid="NAME"> whose cells show the numbers,
+// shaded by a colour scale. Knows nothing of the engine or the page; it is handed its elements.
+// Scales (colour-blind safe; one per value kind):
+//   diverging  — signed values (conv output, weights): blue < 0, white at 0, orange > 0,
+//                symmetric domain [−m, m]
+//   sequential — values ≥ 0 (post-ReLU, pooled, probabilities): white → orange, domain [0, m]
+//   grey       — pixel images where black = 1: white → near-black, domain [0, m]
+// Text is black or white, whichever contrasts more with the cell (WCAG relative luminance).
+
+// prettier-ignore
+const STOPS = {
+  diverging:  [[-1, '#2166ac'], [-0.5, '#92c5de'], [0, '#f7f7f7'], [0.5, '#fdb863'], [1, '#e66101']],
+  sequential: [[0, '#ffffff'], [0.33, '#fee0b6'], [0.66, '#fdb863'], [1, '#e66101']],
+  grey:       [[0, '#ffffff'], [1, '#1a1a1a']],
+};
+
+export const SCALE_NAMES = Object.freeze(Object.keys(STOPS));
+
+const DARK_TEXT = '#111111';
+const LIGHT_TEXT = '#ffffff';
+
+// Integers as integers, others with up to 3 decimals; ASCII minus so Number(text) reads it back.
+export function formatNumber(value) {
+  if (Number.isNaN(value)) return 'NaN';
+  if (Object.is(value, -0)) return '0';
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toFixed(3)));
+}
+
+// 'auto' → diverging if any value is negative, else sequential.
+export function pickScale(values, colorScale = 'auto') {
+  if (colorScale !== 'auto') {
+    if (!STOPS[colorScale]) throw new Error(`colour scale ${JSON.stringify(colorScale)}: expected auto, ${SCALE_NAMES.join(', ')}`);
+    return colorScale;
+  }
+  return values.some((v) => v < 0) ? 'diverging' : 'sequential';
+}
+
+// [lo, hi] the scale spans: symmetric around 0 for diverging; never empty.
+export function defaultDomain(values, scale) {
+  const finite = values.filter(Number.isFinite);
+  if (scale === 'diverging') {
+    const m = Math.max(0, ...finite.map(Math.abs)) || 1;
+    return [-m, m];
+  }
+  return [0, Math.max(0, ...finite) || 1];
+}
+
+// value → {background, color} for a cell, under scale over domain.
+export function cellColors(value, scale, [lo, hi]) {
+  if (!Number.isFinite(value)) return { background: '#cccccc', color: DARK_TEXT };
+  let t;  // position on the stops' axis
+  if (scale === 'diverging') {
+    const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+    t = clamp(value / m, -1, 1);
+  } else {
+    t = clamp((value - lo) / (hi - lo || 1), 0, 1);
+  }
+  const rgb = interpolate(STOPS[scale], t);
+  return { background: toCss(rgb), color: textOn(rgb) };
+}
+
+// Fills table (emptying it first) with one <tr> per matrix row and one <td> per value.
+// Each cell: text = format(value), data-value = the raw number, background and text colour.
+// Returns {scale, domain} so a legend can show the same mapping.
+export function renderGrid(table, matrix, { name, format = formatNumber, colorScale = 'auto', domain } = {}) {
+  const rows = Array.from(matrix, (row) => Array.from(row, Number));
+  const cols = rows.length ? rows[0].length : 0;
+  if (rows.some((row) => row.length !== cols)) throw new Error(`grid ${name ?? ''}: rows differ in length`);
+  const values = rows.flat();
+  const scale = pickScale(values, colorScale);
+  const span = domain ?? defaultDomain(values, scale);
+
+  if (name !== undefined) table.dataset.grid = name;
+  table.dataset.rows = String(rows.length);
+  table.dataset.cols = String(cols);
+  table.classList.add('grid');
+  const doc = table.ownerDocument;
+  const body = doc.createElement('tbody');
+  for (const row of rows) {
+    const tr = doc.createElement('tr');
+    for (const value of row) {
+      const td = doc.createElement('td');
+      const { background, color } = cellColors(value, scale, span);
+      td.textContent = format(value);
+      td.dataset.value = String(value);
+      td.style.backgroundColor = background;
+      td.style.color = color;
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  table.replaceChildren(body);
+  return { scale, domain: span };
+}
+
+// Fills element with a small legend: low label, gradient bar, high label (and 0 mid-label for diverging).
+export function renderLegend(element, { scale, domain, format = formatNumber }) {
+  const doc = element.ownerDocument;
+  const [lo, hi] = domain;
+  const bar = doc.createElement('span');
+  bar.className = 'legend-bar';
+  const stops = STOPS[scale].map(([t]) => {
+    const value = scale === 'diverging' ? t * Math.max(Math.abs(lo), Math.abs(hi)) : lo + t * (hi - lo);
+    const pos = scale === 'diverging' ? (t + 1) * 50 : t * 100;
+    return `${cellColors(value, scale, domain).background} ${pos.toFixed(1)}%`;
+  });
+  bar.style.backgroundImage = `linear-gradient(to right, ${stops.join(', ')})`;
+  const label = (text) => {
+    const s = doc.createElement('span');
+    s.className = 'legend-label';
+    s.textContent = text;
+    return s;
+  };
+  element.classList.add('legend');
+  element.setAttribute('aria-label', `colour scale from ${format(lo)} to ${format(hi)}`);
+  element.replaceChildren(label(format(lo)), bar, label(format(hi)));
+}
+
+function clamp(x, lo, hi) {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+function hexToRgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+function interpolate(stops, t) {
+  for (let i = 1; i < stops.length; i++) {
+    const [t1, c1] = stops[i];
+    if (t <= t1 || i === stops.length - 1) {
+      const [t0, c0] = stops[i - 1];
+      const f = clamp((t - t0) / (t1 - t0), 0, 1);
+      const a = hexToRgb(c0);
+      const b = hexToRgb(c1);
+      return a.map((x, k) => Math.round(x + f * (b[k] - x)));
+    }
+  }
+  return hexToRgb(stops[0][1]);
+}
+
+function toCss([r, g, b]) {
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+// WCAG 2 relative luminance of an sRGB colour.
+function luminance(rgb) {
+  const [r, g, b] = rgb.map((c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+function textOn(rgb) {
+  const l = luminance(rgb);
+  const dark = luminance(hexToRgb(DARK_TEXT));
+  const contrastDark = (l + 0.05) / (dark + 0.05);
+  const contrastLight = 1.05 / (l + 0.05);
+  return contrastDark >= contrastLight ? DARK_TEXT : LIGHT_TEXT;
+}
