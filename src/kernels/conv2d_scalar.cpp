@@ -25,4 +25,28 @@ void conv2d_f32_scalar(const Conv2dGeometry& g, const float* in, const float* we
       }
 }
 
+void conv2d_backward_f32_scalar(const Conv2dGeometry& g, const float* in, const float* weight,
+                                const float* dout, float* din, float* dweight, float* dbias) {
+  const Window& k = g.win;
+  if (din)
+    for (std::size_t i = 0; i < g.ic * g.h * g.w; ++i) din[i] = 0;
+  for (std::size_t o = 0; o < g.oc; ++o)
+    for (std::size_t y = 0; y < g.oh; ++y)
+      for (std::size_t x = 0; x < g.ow; ++x) {
+        const float d = dout[(o * g.oh + y) * g.ow + x];
+        dbias[o] += d;
+        for (std::size_t i = 0; i < g.ic; ++i)
+          for (std::size_t ky = 0; ky < k.kh; ++ky)
+            for (std::size_t kx = 0; kx < k.kw; ++kx) {
+              const std::size_t iy = y * k.sh + ky, ix = x * k.sw + kx;
+              if (iy < k.pad_top || ix < k.pad_left) continue;
+              if (iy - k.pad_top >= g.h || ix - k.pad_left >= g.w) continue;
+              const std::size_t wi = ((o * g.ic + i) * k.kh + ky) * k.kw + kx;
+              const std::size_t xi = (i * g.h + iy - k.pad_top) * g.w + ix - k.pad_left;
+              dweight[wi] += d * in[xi];
+              if (din) din[xi] += d * weight[wi];
+            }
+      }
+}
+
 }  // namespace convscope::kernels

@@ -12,4 +12,19 @@ void dense_f32_scalar(std::size_t in, std::size_t out, const float* x, const flo
   }
 }
 
+void dense_backward_f32_scalar(std::size_t in, std::size_t out, const float* x,
+                               const float* weight, const float* dy, float* dx, float* dweight,
+                               float* dbias) {
+  for (std::size_t o = 0; o < out; ++o) {
+    dbias[o] += dy[o];
+    for (std::size_t i = 0; i < in; ++i) dweight[o * in + i] += dy[o] * x[i];
+  }
+  if (!dx) return;
+  for (std::size_t i = 0; i < in; ++i) {
+    float sum = 0;
+    for (std::size_t o = 0; o < out; ++o) sum += weight[o * in + i] * dy[o];
+    dx[i] = sum;
+  }
+}
+
 }  // namespace convscope::kernels

@@ -24,4 +24,27 @@ void dense_f32_vec4(std::size_t in, std::size_t out, const float* x, const float
   }
 }
 
+// Row by row: dweight's row o += dy[o]·x and dx += dy[o]·weight's row o, both contiguous axpys.
+void dense_backward_f32_vec4(std::size_t in, std::size_t out, const float* x, const float* weight,
+                             const float* dy, float* dx, float* dweight, float* dbias) {
+  if (dx)
+    for (std::size_t i = 0; i < in; ++i) dx[i] = 0;
+  for (std::size_t o = 0; o < out; ++o) {
+    const float d = dy[o];
+    dbias[o] += d;
+    const f32x4 dv = splat4(d);
+    float* dw = dweight + o * in;
+    const float* w = weight + o * in;
+    std::size_t i = 0;
+    for (; i + 4 <= in; i += 4) {
+      store4(dw + i, load4(dw + i) + dv * load4(x + i));
+      if (dx) store4(dx + i, load4(dx + i) + dv * load4(w + i));
+    }
+    for (; i < in; ++i) {
+      dw[i] += d * x[i];
+      if (dx) dx[i] += d * w[i];
+    }
+  }
+}
+
 }  // namespace convscope::kernels

@@ -54,4 +54,38 @@ void gemm_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a, 
   }
 }
 
+// C += A·Bᵀ: for each row i of A, dot products with four rows of B at once (four vector
+// accumulators sharing one load of A), then a single-row tail.
+void gemm_nt_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a,
+                      std::size_t lda, const float* b, std::size_t ldb, float* c,
+                      std::size_t ldc) {
+  for (std::size_t i = 0; i < m; ++i) {
+    const float* ai = a + i * lda;
+    std::size_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const float* b0 = b + j * ldb;
+      f32x4 acc[4] = {splat4(0), splat4(0), splat4(0), splat4(0)};
+      std::size_t p = 0;
+      for (; p + 4 <= k; p += 4) {
+        const f32x4 av = load4(ai + p);
+        for (int r = 0; r < 4; ++r) acc[r] += av * load4(b0 + r * ldb + p);
+      }
+      for (int r = 0; r < 4; ++r) {
+        float sum = sum4(acc[r]);
+        for (std::size_t q = p; q < k; ++q) sum += ai[q] * b0[r * ldb + q];
+        c[i * ldc + j + r] += sum;
+      }
+    }
+    for (; j < n; ++j) {
+      const float* bj = b + j * ldb;
+      f32x4 acc = splat4(0);
+      std::size_t p = 0;
+      for (; p + 4 <= k; p += 4) acc += load4(ai + p) * load4(bj + p);
+      float sum = sum4(acc);
+      for (; p < k; ++p) sum += ai[p] * bj[p];
+      c[i * ldc + j] += sum;
+    }
+  }
+}
+
 }  // namespace convscope::kernels

@@ -23,11 +23,30 @@ void conv2d_f32_vec4(const Conv2dGeometry& g, const float* in, const float* weig
                      const float* bias, float* out, float* scratch);
 std::size_t conv2d_scratch_floats(const Conv2dGeometry& g);
 
+// Backward of conv2d for one sample, given dout = dL/dout [OC,OH,OW]:
+//   dweight[o][i][ky][kx] += Σ_y,x dout[o][y][x] · in[i][y·SH+ky-PT][x·SW+kx-PL]
+//   dbias[o] += Σ_y,x dout[o][y][x]
+//   din[i][iy][ix] = Σ over the outputs whose window covers it of dout · weight  (skipped if null)
+void conv2d_backward_f32_scalar(const Conv2dGeometry& g, const float* in, const float* weight,
+                                const float* dout, float* din, float* dweight, float* dbias);
+// Same via im2col, gemm and col2im. scratch holds conv2d_backward_scratch_floats(g) floats.
+void conv2d_backward_f32_vec4(const Conv2dGeometry& g, const float* in, const float* weight,
+                              const float* dout, float* din, float* dweight, float* dbias,
+                              float* scratch);
+std::size_t conv2d_backward_scratch_floats(const Conv2dGeometry& g);
+
 // C[M,N] += A[M,K] · B[K,N], row-major with leading dimensions lda, ldb, ldc.
 void gemm_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
                      const float* b, std::size_t ldb, float* c, std::size_t ldc);
 void gemm_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
                    const float* b, std::size_t ldb, float* c, std::size_t ldc);
+
+// C[M,N] += A[M,K] · B[N,K]ᵀ: every C[i][j] is a dot product of two contiguous rows.
+void gemm_nt_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a,
+                        std::size_t lda, const float* b, std::size_t ldb, float* c,
+                        std::size_t ldc);
+void gemm_nt_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a,
+                      std::size_t lda, const float* b, std::size_t ldb, float* c, std::size_t ldc);
 
 // Geometry of one pooling sample: in [C,H,W], out [C,OH,OW]; no padding.
 struct Pool2dGeometry {
@@ -41,10 +60,24 @@ enum class PoolKind { max, average };
 void pool2d_f32_scalar(PoolKind kind, const Pool2dGeometry& g, const float* in, float* out);
 void pool2d_f32_vec4(PoolKind kind, const Pool2dGeometry& g, const float* in, float* out);
 
+// Backward of pooling, given dout: din (overwritten) gets each dout at its window's first
+// maximum (max; ties go to the first, as in the forward pass) or spread evenly (average).
+// Linear in the size of din, so one plain version serves both builds.
+void pool2d_backward_f32_scalar(PoolKind kind, const Pool2dGeometry& g, const float* in,
+                                const float* dout, float* din);
+
 // y[o] = b[o] + Σ_i w[o][i] · x[i];  x [IN], weight [OUT,IN], y [OUT]
 void dense_f32_scalar(std::size_t in, std::size_t out, const float* x, const float* weight,
                       const float* bias, float* y);
 void dense_f32_vec4(std::size_t in, std::size_t out, const float* x, const float* weight,
                     const float* bias, float* y);
+
+// Backward of dense for one sample, given dy [OUT]:
+//   dweight[o][i] += dy[o] · x[i],  dbias[o] += dy[o],  dx[i] = Σ_o weight[o][i] · dy[o] (if dx)
+void dense_backward_f32_scalar(std::size_t in, std::size_t out, const float* x,
+                               const float* weight, const float* dy, float* dx, float* dweight,
+                               float* dbias);
+void dense_backward_f32_vec4(std::size_t in, std::size_t out, const float* x, const float* weight,
+                             const float* dy, float* dx, float* dweight, float* dbias);
 
 }  // namespace convscope::kernels

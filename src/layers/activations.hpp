@@ -1,9 +1,10 @@
 // Element-wise activations, any dims: relu(x) = max(x, 0), sigmoid(x) = 1/(1+e^-x), tanh(x).
-// Written as xtensor expressions over the whole batch.
+// Backward: relu' = [x > 0], sigmoid' = y(1-y), tanh' = 1-y². xtensor expressions over the batch.
 #pragma once
 #include <memory>
 #include <xtensor/xmath.hpp>
 #include <xtensor/xnoalias.hpp>
+#include <xtensor/xoperation.hpp>
 
 #include "layers/layer.hpp"
 
@@ -35,6 +36,16 @@ class Activation : public Layer {
       case ActivationFn::relu: xt::noalias(y) = xt::maximum(x, 0.0f); break;
       case ActivationFn::sigmoid: xt::noalias(y) = 1.0f / (1.0f + xt::exp(-x)); break;
       case ActivationFn::tanh: xt::noalias(y) = xt::tanh(x); break;
+    }
+  }
+
+  void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, Kernels) override {
+    if (!dx) return;
+    shape_like(*dx, x);
+    switch (fn_) {
+      case ActivationFn::relu: xt::noalias(*dx) = xt::where(x > 0.0f, dy, 0.0f); break;
+      case ActivationFn::sigmoid: xt::noalias(*dx) = dy * y * (1.0f - y); break;
+      case ActivationFn::tanh: xt::noalias(*dx) = dy * (1.0f - y * y); break;
     }
   }
 

@@ -49,8 +49,8 @@ class Conv2d : public Layer {
   }
 
   std::vector<Param> params() override {
-    return {{name() + ".weight", {g_.oc, g_.ic, g_.win.kh, g_.win.kw}, &weight_},
-            {name() + ".bias", {g_.oc}, &bias_}};
+    return {{name() + ".weight", {g_.oc, g_.ic, g_.win.kh, g_.win.kw}, &weight_, &weight_grad_},
+            {name() + ".bias", {g_.oc}, &bias_, &bias_grad_}};
   }
 
   void forward(const Tensor& x, Tensor& y, Kernels kernels) override {
@@ -67,13 +67,33 @@ class Conv2d : public Layer {
     }
   }
 
+  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx,
+                Kernels kernels) override {
+    const std::size_t n = x.shape()[0], in_size = g_.ic * g_.h * g_.w,
+                      out_size_ = g_.oc * g_.oh * g_.ow;
+    if (dx) shape_like(*dx, x);
+    if (kernels == Kernels::fast) backward_scratch_.resize(kernels::conv2d_backward_scratch_floats(g_));
+    for (std::size_t s = 0; s < n; ++s) {
+      const float* in = x.data() + s * in_size;
+      const float* dout = dy.data() + s * out_size_;
+      float* din = dx ? dx->data() + s * in_size : nullptr;
+      if (kernels == Kernels::reference)
+        kernels::conv2d_backward_f32_scalar(g_, in, weight_.data(), dout, din, weight_grad_.data(),
+                                            bias_grad_.data());
+      else
+        kernels::conv2d_backward_f32_vec4(g_, in, weight_.data(), dout, din, weight_grad_.data(),
+                                          bias_grad_.data(), backward_scratch_.data());
+    }
+  }
+
   const kernels::Conv2dGeometry& geometry() const { return g_; }
 
  private:
   hyper::Padding padding_;
   kernels::Conv2dGeometry g_{};
-  Tensor weight_, bias_;
-  std::vector<float> scratch_;  // im2col buffer, sized once at build
+  Tensor weight_, bias_, weight_grad_, bias_grad_;
+  std::vector<float> scratch_;           // im2col buffer, sized once at build
+  std::vector<float> backward_scratch_;  // sized at the first backward (training only)
 };
 
 }  // namespace convscope

@@ -29,7 +29,8 @@ class Dense : public Layer {
   }
 
   std::vector<Param> params() override {
-    return {{name() + ".weight", {out_, in_}, &weight_}, {name() + ".bias", {out_}, &bias_}};
+    return {{name() + ".weight", {out_, in_}, &weight_, &weight_grad_},
+            {name() + ".bias", {out_}, &bias_, &bias_grad_}};
   }
 
   void forward(const Tensor& x, Tensor& y, Kernels kernels) override {
@@ -45,9 +46,26 @@ class Dense : public Layer {
     }
   }
 
+  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx,
+                Kernels kernels) override {
+    const std::size_t n = x.shape()[0];
+    if (dx) shape_like(*dx, x);
+    for (std::size_t s = 0; s < n; ++s) {
+      float* din = dx ? dx->data() + s * in_ : nullptr;
+      if (kernels == Kernels::reference)
+        kernels::dense_backward_f32_scalar(in_, out_, x.data() + s * in_, weight_.data(),
+                                           dy.data() + s * out_, din, weight_grad_.data(),
+                                           bias_grad_.data());
+      else
+        kernels::dense_backward_f32_vec4(in_, out_, x.data() + s * in_, weight_.data(),
+                                         dy.data() + s * out_, din, weight_grad_.data(),
+                                         bias_grad_.data());
+    }
+  }
+
  private:
   std::size_t in_ = 0, out_;
-  Tensor weight_, bias_;
+  Tensor weight_, bias_, weight_grad_, bias_grad_;
 };
 
 }  // namespace convscope

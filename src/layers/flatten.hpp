@@ -22,6 +22,12 @@ class Flatten : public Layer {
     std::copy(x.data(), x.data() + x.size(), y.data());
   }
 
+  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, Kernels) override {
+    if (!dx) return;
+    shape_like(*dx, x);
+    std::copy(dy.data(), dy.data() + dy.size(), dx->data());
+  }
+
  private:
   std::size_t features_ = 0;
 };

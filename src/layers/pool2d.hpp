@@ -54,6 +54,16 @@ class Pool2d : public Layer {
     }
   }
 
+  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, Kernels) override {
+    if (!dx) return;
+    const std::size_t n = x.shape()[0], in_size = g_.c * g_.h * g_.w,
+                      out_size_ = g_.c * g_.oh * g_.ow;
+    shape_like(*dx, x);
+    for (std::size_t s = 0; s < n; ++s)
+      kernels::pool2d_backward_f32_scalar(kind_, g_, x.data() + s * in_size,
+                                          dy.data() + s * out_size_, dx->data() + s * in_size);
+  }
+
   const kernels::Pool2dGeometry& geometry() const { return g_; }
 
  private:

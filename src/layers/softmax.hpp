@@ -1,4 +1,6 @@
 // softmax over all features of each sample, stable: y_i = e^(x_i - max x) / Σ_j e^(x_j - max x).
+// Backward: dx_i = y_i (dy_i - Σ_j dy_j y_j). (Training fuses softmax with the cross-entropy
+// loss instead, see train/loss.hpp.)
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -28,6 +30,18 @@ class Softmax : public Layer {
       float sum = 0;
       for (std::size_t i = 0; i < features_; ++i) sum += out[i] = std::exp(in[i] - top);
       for (std::size_t i = 0; i < features_; ++i) out[i] /= sum;
+    }
+  }
+
+  void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, Kernels) override {
+    if (!dx) return;
+    shape_like(*dx, x);
+    for (std::size_t s = 0; s < x.shape()[0]; ++s) {
+      const float* ys = y.data() + s * features_;
+      const float* dys = dy.data() + s * features_;
+      float dot = 0;
+      for (std::size_t i = 0; i < features_; ++i) dot += dys[i] * ys[i];
+      for (std::size_t i = 0; i < features_; ++i) dx->data()[s * features_ + i] = ys[i] * (dys[i] - dot);
     }
   }
 

@@ -23,8 +23,11 @@ Sequential::Sequential(Architecture arch, const ParamCheck& check)
   for (Param& p : params()) {
     *p.value = Tensor::from_shape(p.shape);
     p.value->fill(0.0f);
+    *p.grad = Tensor::from_shape(p.shape);
+    p.grad->fill(0.0f);
   }
   outputs_.resize(layers_.size());
+  grads_.resize(layers_.size());
 
   const std::size_t classes = output_size();
   if (arch_.labels.empty()) {
@@ -71,6 +74,20 @@ const Tensor& Sequential::forward(const float* x, std::size_t size, std::size_t 
     in = &outputs_[i];
   }
   return outputs_.back();
+}
+
+void Sequential::backward(const Tensor& grad, std::size_t last, Kernels kernels) {
+  const Tensor* dy = &grad;
+  for (std::size_t i = last + 1; i-- > 0;) {
+    const Tensor& x = i == 0 ? input_ : outputs_[i - 1];
+    Tensor* dx = i == 0 ? nullptr : &grads_[i - 1];  // nobody needs dL/d(model input)
+    layers_[i]->backward(x, outputs_[i], *dy, dx, kernels);
+    dy = dx;
+  }
+}
+
+void Sequential::zero_grad() {
+  for (Param& p : params()) p.grad->fill(0.0f);
 }
 
 }  // namespace convscope

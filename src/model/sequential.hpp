@@ -37,6 +37,13 @@ class Sequential {
                         Kernels kernels = Kernels::fast);
   // Layer i's output of the last forward call, [n, output_dims(i)...].
   const Tensor& output(std::size_t i) const { return outputs_[i]; }
+  // The input of the last forward call, [n, input dims...].
+  const Tensor& input() const { return input_; }
+
+  // Backward pass of the last forward call, from layer `last` down to layer 0: grad is
+  // dL/d(output of layer last). Adds dL/dparam into every parameter's grad.
+  void backward(const Tensor& grad, std::size_t last, Kernels kernels = Kernels::fast);
+  void zero_grad();
 
  private:
   Architecture arch_;
@@ -46,6 +53,7 @@ class Sequential {
   std::size_t input_size_;
   Tensor input_;
   std::vector<Tensor> outputs_;
+  std::vector<Tensor> grads_;  // grads_[i] = dL/d(output of layer i), for backward
 };
 
 }  // namespace convscope
