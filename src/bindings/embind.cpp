@@ -5,11 +5,13 @@
 #include <emscripten/val.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <string>
 
 #include "kernels/kernels.hpp"
 #include "model/model_io.hpp"
+#include "preprocess/mnist_style.hpp"
 
 using emscripten::val;
 
@@ -143,6 +145,25 @@ std::unique_ptr<JsModel> load_model(const val& bytes) {
   });
 }
 
+// cs.preprocess(pixels, width, height): canvas ink bytes [height][width] (0 background .. 255
+// ink; Uint8Array or Uint8ClampedArray) -> Float32Array(784), MNIST style. Empty: "nothing drawn".
+val preprocess(const val& pixels, const val& width, const val& height) {
+  return guarded([&] {
+    if (pixels.isUndefined() || pixels.isNull() || !pixels["length"].isNumber())
+      throw convscope::Error("preprocess: expected ink bytes (Uint8Array or Uint8ClampedArray)");
+    auto side = [](const val& v) {  // a whole number; too large ones are refused by the engine
+      const double d = v.isNumber() ? v.as<double>() : -1;
+      if (!(d >= 0) || d != std::floor(d))
+        throw convscope::Error("preprocess: width and height must be whole numbers >= 0");
+      return static_cast<std::size_t>(std::min(d, 1e9));
+    };
+    const std::size_t w = side(width), h = side(height);
+    const auto bytes = emscripten::convertJSArrayToNumberVector<std::uint8_t>(pixels);
+    const auto out = convscope::preprocess_mnist_style(bytes.data(), bytes.size(), w, h);
+    return float32_array(out.data(), out.size());
+  });
+}
+
 double memory_bytes() { return static_cast<double>(__builtin_wasm_memory_size(0)) * 65536.0; }
 
 // ---- Kernels, exported for tests and benchmarks: fast or reference, on plain arrays. ----
@@ -243,6 +264,7 @@ EMSCRIPTEN_BINDINGS(convscope) {
       .function("setReferenceKernels", &JsModel::set_reference_kernels);
   function("loadModel", &load_model);
   function("memoryBytes", &memory_bytes);
+  function("preprocess", &preprocess);
   function("kernelConv2d", &kernel_conv2d);
   function("kernelPool2d", &kernel_pool2d);
   function("kernelDense", &kernel_dense);

