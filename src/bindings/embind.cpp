@@ -12,6 +12,8 @@
 #include "kernels/kernels.hpp"
 #include "model/model_io.hpp"
 #include "preprocess/mnist_style.hpp"
+#include "train/init.hpp"
+#include "train/trainer.hpp"
 
 using emscripten::val;
 
@@ -128,11 +130,125 @@ class JsModel {
     kernels_ = on ? convscope::Kernels::reference : convscope::Kernels::fast;
   }
 
+  // [{name, shape, data}] of every learnable tensor (copies).
+  val parameters() {
+    val list = val::array();
+    for (const convscope::Param& p : model_.params()) {
+      val t = val::object();
+      t.set("name", p.name);
+      t.set("shape", js_array(p.shape));
+      t.set("data", float32_array(p.value->data(), p.value->size()));
+      list.call<void>("push", t);
+    }
+    return list;
+  }
+
+  // ---- Learning (the lesson trains the O-vs-X net in the page; tests train in wasm) ----
+
+  // Fresh He/Glorot weights for a seed.
+  void initialize(double seed) {
+    convscope::initialize(model_, static_cast<std::uint32_t>(seed));
+    trainer_.reset();
+  }
+
+  // options: {optimizer: "adam" | "sgd", momentum, weightDecay}; resets the optimizer state.
+  void set_optimizer(const val& options) {
+    config_ = {};
+    if (!options.isUndefined() && !options.isNull()) {
+      const val kind = options["optimizer"];
+      if (!kind.isUndefined()) {
+        const std::string k = kind.as<std::string>();
+        if (k != "adam" && k != "sgd")
+          throw_js_error("setOptimizer: optimizer must be \"adam\" or \"sgd\", got \"" + k + "\"");
+        config_.kind = k == "sgd" ? convscope::OptimizerConfig::Kind::sgd
+                                  : convscope::OptimizerConfig::Kind::adam;
+      }
+      if (options["momentum"].isNumber()) config_.momentum = options["momentum"].as<float>();
+      if (options["weightDecay"].isNumber()) config_.weight_decay = options["weightDecay"].as<float>();
+    }
+    trainer_.reset();
+  }
+
+  // One optimizer step on n inputs (back to back) with integer labels -> {loss, correct}.
+  val train_step(const val& inputs, const val& labels, int n, double learning_rate) {
+    return guarded([&] {
+      const auto x = floats_from(inputs, "inputs");
+      const auto y = int32s_from(labels, "labels");
+      check_batch(x.size(), y.size(), n);
+      if (!(learning_rate >= 0)) throw convscope::Error("learning rate must be >= 0");
+      if (!trainer_) trainer_ = std::make_unique<convscope::Trainer>(model_, config_);
+      return loss_object(trainer_->step(x.data(), y.data(), static_cast<std::size_t>(n),
+                                        static_cast<float>(learning_rate), kernels_));
+    });
+  }
+
+  // Loss and hits on n labelled inputs, without learning -> {loss, correct}.
+  val evaluate(const val& inputs, const val& labels, int n) {
+    return guarded([&] {
+      const auto x = floats_from(inputs, "inputs");
+      const auto y = int32s_from(labels, "labels");
+      check_batch(x.size(), y.size(), n);
+      if (!trainer_) trainer_ = std::make_unique<convscope::Trainer>(model_, config_);
+      return loss_object(trainer_->evaluate(x.data(), y.data(), static_cast<std::size_t>(n), kernels_));
+    });
+  }
+
+  // The model as a convscope/1 .safetensors file (Uint8Array); metadata: {key: "string"}.
+  val save(const val& metadata) {
+    return guarded([&] {
+      std::map<std::string, std::string> extra;
+      if (!metadata.isUndefined() && !metadata.isNull()) {
+        const val keys = val::global("Object").call<val>("keys", metadata);
+        for (unsigned i = 0; i < keys["length"].as<unsigned>(); ++i) {
+          const std::string key = keys[i].as<std::string>();
+          extra[key] = metadata[key].as<std::string>();
+        }
+      }
+      const auto bytes = convscope::save_model(model_, extra);
+      return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
+    });
+  }
+
  private:
+  static std::vector<std::int32_t> int32s_from(const val& array, const char* what) {
+    if (array.isUndefined() || array.isNull() || !array["length"].isNumber())
+      throw convscope::Error(std::string(what) + ": expected an Int32Array or an array of integers");
+    return emscripten::convertJSArrayToNumberVector<std::int32_t>(array);
+  }
+
+  void check_batch(std::size_t inputs, std::size_t labels, int n) const {
+    const std::size_t in = model_.input_size();
+    if (n <= 0 || inputs != static_cast<std::size_t>(n) * in || labels != static_cast<std::size_t>(n))
+      throw convscope::Error("expected n = " + std::to_string(n) + " inputs of " + std::to_string(in) +
+                             " values and n labels, got " + std::to_string(inputs) + " values and " +
+                             std::to_string(labels) + " labels");
+  }
+
+  static val loss_object(const convscope::LossResult& r) {
+    val o = val::object();
+    o.set("loss", r.loss);
+    o.set("correct", static_cast<double>(r.correct));
+    return o;
+  }
+
   convscope::Sequential model_;
   std::map<std::string, std::string> metadata_;
   convscope::Kernels kernels_ = convscope::Kernels::fast;
+  convscope::OptimizerConfig config_;
+  std::unique_ptr<convscope::Trainer> trainer_;  // created at the first step; holds optimizer state
 };
+
+// A model from an architecture (object or JSON text) alone, with zero weights: call
+// initialize(seed) or train it.
+std::unique_ptr<JsModel> create_model(const val& architecture) {
+  return guarded([&] {
+    const std::string text = architecture.isString()
+                                 ? architecture.as<std::string>()
+                                 : val::global("JSON").call<std::string>("stringify", architecture);
+    return std::make_unique<JsModel>(convscope::Sequential(convscope::parse_architecture(text)),
+                                     std::map<std::string, std::string>{});
+  });
+}
 
 std::unique_ptr<JsModel> load_model(const val& bytes) {
   return guarded([&] {
@@ -261,7 +377,14 @@ EMSCRIPTEN_BINDINGS(convscope) {
       .function("forward", &JsModel::forward)
       .function("predict", &JsModel::predict)
       .function("predictBatch", &JsModel::predict_batch)
-      .function("setReferenceKernels", &JsModel::set_reference_kernels);
+      .function("setReferenceKernels", &JsModel::set_reference_kernels)
+      .function("parameters", &JsModel::parameters)
+      .function("initialize", &JsModel::initialize)
+      .function("setOptimizer", &JsModel::set_optimizer)
+      .function("trainStep", &JsModel::train_step)
+      .function("evaluate", &JsModel::evaluate)
+      .function("save", &JsModel::save);
+  function("createModel", &create_model);
   function("loadModel", &load_model);
   function("memoryBytes", &memory_bytes);
   function("preprocess", &preprocess);
