@@ -30,6 +30,8 @@ auto guarded(F&& f) -> decltype(f()) {
   std::string message;
   try {
     return f();
+  } catch (const std::bad_alloc&) {
+    message = "out of memory: the model or its input needs more WebAssembly memory than this browser gives";
   } catch (const std::exception& e) {
     message = e.what();
   }
@@ -50,6 +52,14 @@ val js_array(const convscope::Dims& dims) {
   val a = val::array();
   for (std::size_t d : dims) a.call<void>("push", d);
   return a;
+}
+
+// A batch size n from JS: a whole number >= 1 (not truncated, not wrapped).
+std::size_t batch_size(double n) {
+  if (!(n >= 1) || n != std::floor(n) || n > 1e9)
+    throw convscope::Error("inputs: n must be a whole number of samples >= 1, got n = " +
+                           val(n).call<std::string>("toString"));
+  return static_cast<std::size_t>(n);
 }
 
 // A loaded model, as JS sees it. JS owns it and must call delete().
@@ -107,17 +117,19 @@ class JsModel {
   }
 
   // n inputs back to back -> n outputs back to back, run in chunks to bound memory.
-  val predict_batch(const val& inputs, int n) {
+  val predict_batch(const val& inputs, double count) {
     return guarded([&] {
       const auto x = floats_from(inputs, "inputs");
       const std::size_t in = model_.input_size(), out = model_.output_size();
-      if (n <= 0 || x.size() != static_cast<std::size_t>(n) * in)
+      const std::size_t n = batch_size(count);
+      if (x.size() / in != n || x.size() % in != 0)
         throw convscope::Error("inputs: expected n × " + std::to_string(in) + " values for n = " +
                                std::to_string(n) + ", got " + std::to_string(x.size()));
-      std::vector<float> y(static_cast<std::size_t>(n) * out);
+      convscope::require_finite(x.data(), x.size());  // numbered across the whole batch
+      std::vector<float> y(n * out);
       constexpr std::size_t kChunk = 64;
-      for (std::size_t s = 0; s < static_cast<std::size_t>(n); s += kChunk) {
-        const std::size_t m = std::min(kChunk, static_cast<std::size_t>(n) - s);
+      for (std::size_t s = 0; s < n; s += kChunk) {
+        const std::size_t m = std::min(kChunk, n - s);
         const convscope::Tensor& o = model_.forward(x.data() + s * in, m * in, m, kernels_);
         std::copy(o.data(), o.data() + m * out, y.data() + s * out);
       }
@@ -170,26 +182,26 @@ class JsModel {
   }
 
   // One optimizer step on n inputs (back to back) with integer labels -> {loss, correct}.
-  val train_step(const val& inputs, const val& labels, int n, double learning_rate) {
+  val train_step(const val& inputs, const val& labels, double n, double learning_rate) {
     return guarded([&] {
       const auto x = floats_from(inputs, "inputs");
       const auto y = int32s_from(labels, "labels");
       check_batch(x.size(), y.size(), n);
       if (!(learning_rate >= 0)) throw convscope::Error("learning rate must be >= 0");
       if (!trainer_) trainer_ = std::make_unique<convscope::Trainer>(model_, config_);
-      return loss_object(trainer_->step(x.data(), y.data(), static_cast<std::size_t>(n),
+      return loss_object(trainer_->step(x.data(), y.data(), batch_size(n),
                                         static_cast<float>(learning_rate), kernels_));
     });
   }
 
   // Loss and hits on n labelled inputs, without learning -> {loss, correct}.
-  val evaluate(const val& inputs, const val& labels, int n) {
+  val evaluate(const val& inputs, const val& labels, double n) {
     return guarded([&] {
       const auto x = floats_from(inputs, "inputs");
       const auto y = int32s_from(labels, "labels");
       check_batch(x.size(), y.size(), n);
       if (!trainer_) trainer_ = std::make_unique<convscope::Trainer>(model_, config_);
-      return loss_object(trainer_->evaluate(x.data(), y.data(), static_cast<std::size_t>(n), kernels_));
+      return loss_object(trainer_->evaluate(x.data(), y.data(), batch_size(n), kernels_));
     });
   }
 
@@ -216,9 +228,9 @@ class JsModel {
     return emscripten::convertJSArrayToNumberVector<std::int32_t>(array);
   }
 
-  void check_batch(std::size_t inputs, std::size_t labels, int n) const {
-    const std::size_t in = model_.input_size();
-    if (n <= 0 || inputs != static_cast<std::size_t>(n) * in || labels != static_cast<std::size_t>(n))
+  void check_batch(std::size_t inputs, std::size_t labels, double count) const {
+    const std::size_t in = model_.input_size(), n = batch_size(count);
+    if (inputs / in != n || inputs % in != 0 || labels != n)
       throw convscope::Error("expected n = " + std::to_string(n) + " inputs of " + std::to_string(in) +
                              " values and n labels, got " + std::to_string(inputs) + " values and " +
                              std::to_string(labels) + " labels");

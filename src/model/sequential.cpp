@@ -6,6 +6,13 @@
 
 namespace convscope {
 
+void require_finite(const float* x, std::size_t n, std::size_t first_index) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isfinite(x[i]))
+      throw Error("input: value " + std::to_string(first_index + i) + " is not a finite number (" +
+                  std::to_string(x[i]) + ")");
+}
+
 Sequential::Sequential(Architecture arch, const ParamCheck& check)
     : arch_(std::move(arch)), input_size_(bounded_count(arch_.input, "input")) {
   Dims dims = arch_.input;
@@ -60,10 +67,7 @@ const Tensor& Sequential::forward(const float* x, std::size_t size, std::size_t 
   if (n == 0 || size % input_size_ != 0 || size / input_size_ != n)
     throw Error("input: expected " + std::to_string(n) + " × " + std::to_string(input_size_) +
                 " values " + to_string(arch_.input) + ", got " + std::to_string(size));
-  for (std::size_t i = 0; i < size; ++i)
-    if (!std::isfinite(x[i]))
-      throw Error("input: value " + std::to_string(i) + " is not a finite number (" +
-                  std::to_string(x[i]) + ")");
+  require_finite(x, size);
   const auto shape = batch_shape(n, arch_.input);
   if (!std::equal(shape.begin(), shape.end(), input_.shape().begin(), input_.shape().end()))
     input_.resize(shape);

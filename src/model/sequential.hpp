@@ -10,6 +10,10 @@
 
 namespace convscope {
 
+// Throws Error naming the first value of x[0..n) that is NaN or infinite; first_index is the
+// index of x[0] in the caller's numbering.
+void require_finite(const float* x, std::size_t n, std::size_t first_index = 0);
+
 class Sequential {
  public:
   // Called for every parameter before any is allocated; throws to refuse (the loader checks

@@ -1,0 +1,246 @@
+// Fast (wasm SIMD) kernels against their reference twins, in the wasm build, on random shapes; both
+// against the plain JS reference (reference.mjs), so the reference kernel itself is checked too.
+// Then whole random models, setReferenceKernels(true) vs (false).
+// Tolerance: |got − want| ≤ 1e-5 · Σ|terms| + 1e-6, the scale float32 rounding is relative to.
+// A failure prints the seed and every shape parameter; replay with CONVSCOPE_SEED=<seed>.
+// Run: node --test tests/js/
+
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  assertClose, assertSame, inputSize, layerShapes, loadEngine, makeRng, modelFile, pair,
+  randomTensors, testSeed,
+} from './helpers.mjs';
+import { conv2dRef, denseRef, forwardRef, pool2dRef } from './reference.mjs';
+
+const SEED = testSeed();
+let cs;
+before(async () => {
+  cs = await loadEngine();
+});
+
+const describe = (params) => `seed ${SEED}, ${JSON.stringify(params)}`;
+
+// ---- conv2d ----
+
+// A conv2d geometry: channels 1–16, kernels 1–5 (not always square), strides 1–3, each side's
+// padding 0–2 (so often asymmetric), H and W 1–17 (as long as the kernel fits the padded input).
+function randomConv(rng) {
+  const kh = rng.int(1, 5), kw = rng.int(1, 5);
+  const g = {
+    ic: rng.int(1, 16), oc: rng.int(1, 16), kh, kw, sh: rng.int(1, 3), sw: rng.int(1, 3),
+    pt: rng.int(0, 2), pl: rng.int(0, 2), pb: rng.int(0, 2), pr: rng.int(0, 2),
+  };
+  g.h = rng.int(Math.max(1, kh - g.pt - g.pb), 17);
+  g.w = rng.int(Math.max(1, kw - g.pl - g.pr), 17);
+  return g;
+}
+
+// Shapes chosen for the fast kernel's paths: 1×1 stride 1 unpadded (input used as is), output
+// widths around the 4- and 8-column tiles, output channels around the 4-row bands, 1×1 outputs.
+// prettier-ignore
+const CONV_EDGES = [
+  { ic: 1, h: 1, w: 1, oc: 1, kh: 1, kw: 1, sh: 1, sw: 1, pt: 0, pl: 0, pb: 0, pr: 0 },
+  { ic: 5, h: 7, w: 9, oc: 3, kh: 1, kw: 1, sh: 1, sw: 1, pt: 0, pl: 0, pb: 0, pr: 0 },
+  { ic: 16, h: 4, w: 4, oc: 16, kh: 1, kw: 1, sh: 1, sw: 1, pt: 0, pl: 0, pb: 0, pr: 0 },
+  { ic: 3, h: 5, w: 5, oc: 4, kh: 5, kw: 5, sh: 1, sw: 1, pt: 0, pl: 0, pb: 0, pr: 0 },
+  { ic: 2, h: 1, w: 1, oc: 5, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, pb: 1, pr: 1 },
+  { ic: 1, h: 6, w: 6, oc: 1, kh: 3, kw: 3, sh: 1, sw: 1, pt: 0, pl: 0, pb: 0, pr: 0 },
+  { ic: 1, h: 10, w: 10, oc: 9, kh: 3, kw: 3, sh: 1, sw: 1, pt: 0, pl: 0, pb: 0, pr: 0 },
+  { ic: 1, h: 11, w: 11, oc: 7, kh: 3, kw: 3, sh: 1, sw: 1, pt: 0, pl: 0, pb: 0, pr: 0 },
+  { ic: 4, h: 17, w: 17, oc: 8, kh: 5, kw: 5, sh: 3, sw: 3, pt: 2, pl: 0, pb: 0, pr: 2 },
+  { ic: 1, h: 1, w: 17, oc: 2, kh: 1, kw: 5, sh: 1, sw: 2, pt: 0, pl: 2, pb: 0, pr: 1 },
+  { ic: 16, h: 17, w: 1, oc: 13, kh: 5, kw: 1, sh: 2, sw: 1, pt: 1, pl: 0, pb: 2, pr: 0 },
+  { ic: 1, h: 2, w: 2, oc: 1, kh: 5, kw: 5, sh: 3, sw: 3, pt: 2, pl: 2, pb: 1, pr: 1 },
+  { ic: 2, h: 3, w: 3, oc: 3, kh: 1, kw: 2, sh: 2, sw: 3, pt: 4, pl: 4, pb: 3, pr: 4 },  // padding > kernel
+  { ic: 3, h: 2, w: 9, oc: 5, kh: 2, kw: 1, sh: 1, sw: 1, pt: 3, pl: 3, pb: 3, pr: 3 },
+];
+
+test('conv2d: fast = reference = plain JS on 240 random shapes and the edge shapes', (t) => {
+  t.diagnostic(`seed ${SEED}`);
+  const rng = makeRng(SEED);
+  const shapes = [...CONV_EDGES];
+  while (shapes.length < CONV_EDGES.length + 240) shapes.push(randomConv(rng));
+  let outputs = 0;
+  for (const g of shapes) {
+    const x = rng.floats(g.ic * g.h * g.w), w = rng.floats(g.oc * g.ic * g.kh * g.kw), b = rng.floats(g.oc);
+    const want = conv2dRef(g, x, w, b);
+    const context = `conv2d ${describe(g)}, out [${g.oc},${want.oh},${want.ow}]`;
+    const fast = cs.kernelConv2d(true, g, x, w, b);
+    const reference = cs.kernelConv2d(false, g, x, w, b);
+    assert.ok(fast instanceof Float32Array, context);
+    assertClose(reference, want.out, { scale: want.absSum, context: `reference vs JS, ${context}` });
+    assertClose(fast, want.out, { scale: want.absSum, context: `fast vs JS, ${context}` });
+    assertClose(fast, reference, { scale: want.absSum, context: `fast vs reference, ${context}` });
+    outputs += fast.length;
+  }
+  t.diagnostic(`${shapes.length} shapes, ${outputs} outputs`);
+});
+
+// ---- pooling ----
+
+// Channels 1–16, windows 1–5 (not always square), stride: equal to the window (not overlapping),
+// smaller (overlapping) or larger (gaps), 1–3; H and W up to 17 with room for several windows.
+function randomPool(rng) {
+  const mode = rng.pick(['tiled', 'overlapping', 'gaps', 'any']);
+  const kMax = mode === 'gaps' ? 2 : 5;  // a stride of at most 3 leaves gaps after windows of 1 or 2
+  const kh = rng.int(1, kMax), kw = rng.int(1, kMax);
+  const stride = (k) => {
+    if (mode === 'tiled') return Math.min(k, 3);
+    if (mode === 'overlapping') return k === 1 ? 1 : rng.int(1, Math.min(k - 1, 3));
+    if (mode === 'gaps') return Math.min(k + 1, 3);
+    return rng.int(1, 3);
+  };
+  const g = { c: rng.int(1, 16), kh, kw, sh: stride(kh), sw: stride(kw), mode };
+  g.h = rng.int(kh, 17);
+  g.w = rng.int(kw, 17);
+  return g;
+}
+
+test('pooling: fast = reference = plain JS, max and average, on 2 × 150 random shapes', (t) => {
+  t.diagnostic(`seed ${SEED}`);
+  const rng = makeRng(SEED ^ 0x9e3779b9);
+  const modes = new Map();
+  for (let n = 0; n < 300; n++) {
+    const g = randomPool(rng);
+    const kind = n % 2 === 0 ? 'max' : 'average';
+    modes.set(g.mode, (modes.get(g.mode) ?? 0) + 1);
+    const x = rng.floats(g.c * g.h * g.w, -4, 4);
+    const want = pool2dRef(kind, g, x);
+    const context = `pool2d ${kind} ${describe(g)}, out [${g.c},${want.oh},${want.ow}]`;
+    const fast = cs.kernelPool2d(true, kind, g, x);
+    const reference = cs.kernelPool2d(false, kind, g, x);
+    if (kind === 'max') {  // a max is one of its inputs: exact
+      assertSame(reference, want.out, `reference vs JS, ${context}`);
+      assertSame(fast, want.out, `fast vs JS, ${context}`);
+    } else {
+      assertClose(reference, want.out, { scale: want.absSum, context: `reference vs JS, ${context}` });
+      assertClose(fast, want.out, { scale: want.absSum, context: `fast vs JS, ${context}` });
+      assertClose(fast, reference, { scale: want.absSum, context: `fast vs reference, ${context}` });
+    }
+  }
+  t.diagnostic(`windows: ${JSON.stringify(Object.fromEntries(modes))}`);
+});
+
+test('max pooling of all-negative inputs is negative (no 0 from an initial value)', () => {
+  const g = { c: 3, h: 9, w: 13, kh: 2, kw: 3, sh: 2, sw: 1 };
+  const rng = makeRng(SEED);
+  const x = rng.floats(g.c * g.h * g.w, -9, -1);
+  const want = pool2dRef('max', g, x).out;
+  for (const fast of [true, false]) assertSame(cs.kernelPool2d(fast, 'max', g, x), want, `fast=${fast}`);
+});
+
+// ---- dense ----
+
+test('dense: fast = reference = plain JS on 120 random sizes (every tail of 4 and 16)', (t) => {
+  t.diagnostic(`seed ${SEED}`);
+  const rng = makeRng(SEED ^ 0x85ebca6b);
+  const sizes = [[1, 1], [3, 2], [4, 1], [15, 3], [16, 10], [17, 7], [31, 5], [32, 4], [33, 9], [784, 30], [30, 10]];
+  for (let r = 0; r < 16; r++) sizes.push([16 * rng.int(0, 8) + r || 1, rng.int(1, 40)]);
+  while (sizes.length < 120) sizes.push([rng.int(1, 700), rng.int(1, 40)]);
+  let differs = 0;
+  for (const [ni, no] of sizes) {
+    const x = rng.floats(ni), w = rng.floats(no * ni), b = rng.floats(no);
+    const want = denseRef(ni, no, x, w, b);
+    const context = `dense ${describe({ in: ni, out: no })}`;
+    const fast = cs.kernelDense(true, ni, no, x, w, b);
+    const reference = cs.kernelDense(false, ni, no, x, w, b);
+    assertClose(reference, want.out, { scale: want.absSum, context: `reference vs JS, ${context}` });
+    assertClose(fast, want.out, { scale: want.absSum, context: `fast vs JS, ${context}` });
+    assertClose(fast, reference, { scale: want.absSum, context: `fast vs reference, ${context}` });
+    if (fast.some((v, i) => v !== reference[i])) differs++;
+  }
+  // Not vacuous: the fast kernel adds in another order (4 accumulators), so for long rows some
+  // results differ in their last bits. All equal would mean both exports run the same code.
+  assert.ok(differs > 0, `fast and reference dense agree bit for bit on all ${sizes.length} sizes`);
+});
+
+// ---- the kernel exports refuse bad geometry with an Error ----
+
+test('kernel exports refuse a bad geometry or length with an Error naming it', () => {
+  const g = { ic: 1, h: 3, w: 3, oc: 1, kh: 3, kw: 3, sh: 1, sw: 1, pt: 0, pl: 0, pb: 0, pr: 0 };
+  const x = new Float32Array(9), w = new Float32Array(9), b = new Float32Array(1);
+  assert.throws(() => cs.kernelConv2d(true, { ...g, sh: 0 }, x, w, b), { name: 'Error', message: /stride/ });
+  assert.throws(() => cs.kernelConv2d(true, { ...g, kh: 4 }, x, w, b),
+    { name: 'Error', message: /kernel 4 is larger/ });
+  assert.throws(() => cs.kernelConv2d(true, g, x.subarray(1), w, b),
+    { name: 'Error', message: /in: expected 9 values, got 8/ });
+  const pool = { c: 1, h: 2, w: 2, kh: 3, kw: 1, sh: 1, sw: 1 };
+  assert.throws(() => cs.kernelPool2d(true, 'max', pool, new Float32Array(4)),
+    { name: 'Error', message: /larger than its input/ });
+  assert.throws(() => cs.kernelDense(true, 3, 2, new Float32Array(3), new Float32Array(5), new Float32Array(2)),
+    { name: 'Error', message: /weight: expected 6 values, got 5/ });
+});
+
+// ---- whole random models ----
+
+// conv → activation → [pool] → [conv → activation] → flatten → dense → activation → dense →
+// [softmax], with every padding form the architecture allows.
+function randomArchitecture(rng) {
+  const input = { channels: rng.pick([1, 1, 3]), height: rng.int(5, 20), width: rng.int(5, 20) };
+  const layers = [];
+  let [c, h, w] = [input.channels, input.height, input.width];
+  const conv = (name) => {
+    const kernel = rng.pick([1, 2, 3, 3, 5, [3, 1], [2, 4]]);
+    const [kh, kw] = pair(kernel);
+    const stride = rng.pick([1, 1, 2, [1, 2]]);
+    const [sh, sw] = pair(stride);
+    let padding = rng.pick([0, 1, 2, [1, 0], 'same', 'valid']);
+    const [ph, pw] = padding === 'same' || padding === 'valid' ? [0, 0] : pair(padding);
+    if (padding !== 'same' && (h + 2 * ph < kh || w + 2 * pw < kw)) padding = 'same';
+    layers.push({ name, type: 'conv2d', out_channels: rng.int(1, 8), kernel, stride, padding });
+    [c, h, w] = layerShapes({ input, layers }).at(-1).outDims;
+    layers.push({ name: `${name}_act`, type: rng.pick(['relu', 'relu', 'sigmoid', 'tanh']) });
+  };
+  conv('conv1');
+  if (h >= 2 && w >= 2 && rng.next() < 0.7) {
+    layers.push({ name: 'pool1', type: rng.pick(['maxpool2d', 'avgpool2d']), kernel: 2, stride: rng.pick([1, 2]) });
+    [c, h, w] = layerShapes({ input, layers }).at(-1).outDims;
+  }
+  if (rng.next() < 0.5) conv('conv2');
+  layers.push({ name: 'flatten', type: 'flatten' });
+  layers.push({ name: 'fc1', type: 'dense', out_features: rng.int(16, 40) });
+  layers.push({ name: 'fc1_act', type: rng.pick(['relu', 'sigmoid', 'tanh']) });
+  layers.push({ name: 'fc2', type: 'dense', out_features: rng.int(2, 10) });
+  if (rng.next() < 0.7) layers.push({ name: 'softmax', type: 'softmax' });
+  return { input, layers };
+}
+
+test('whole random models: fast and reference kernels agree, layer by layer, and with plain JS', (t) => {
+  t.diagnostic(`seed ${SEED}`);
+  const rng = makeRng(SEED ^ 0xc2b2ae35);
+  let differs = 0;
+  for (let n = 0; n < 40; n++) {
+    const arch = randomArchitecture(rng);
+    const tensors = randomTensors(arch, rng);
+    const input = rng.floats(inputSize(arch));
+    const model = cs.loadModel(modelFile(arch, tensors));
+    const context = `model ${n}, ${describe(arch)}`;
+    try {
+      model.setReferenceKernels(true);
+      const reference = model.forward(input);
+      model.setReferenceKernels(false);
+      const fast = model.forward(input);
+      assert.equal(fast.layers.length, arch.layers.length, context);
+      // Each layer against JS given the same engine input, then fast against reference.
+      for (const trace of [reference, fast]) {
+        const want = forwardRef(arch, tensors, input, trace.layers);
+        trace.layers.forEach((layer, i) => {
+          assert.deepEqual(layer.shape, want[i].shape, `${layer.name} shape, ${context}`);
+          assertClose(layer.data, want[i].data, { scale: want[i].absSum, context: `${layer.name} vs JS, ${context}` });
+        });
+      }
+      const want = forwardRef(arch, tensors, input, reference.layers);
+      fast.layers.forEach((layer, i) => {
+        // The fast chain's inputs drift from the reference chain's by rounding: looser.
+        assertClose(layer.data, reference.layers[i].data,
+          { rel: 1e-4, abs: 1e-5, scale: want[i].absSum, context: `${layer.name} fast vs reference, ${context}` });
+        if (layer.data.some((v, j) => v !== reference.layers[i].data[j])) differs++;
+      });
+    } finally {
+      model.delete();
+    }
+  }
+  // Not vacuous: the switch really changes kernels (the dense sums are added in another order).
+  assert.ok(differs > 0, 'setReferenceKernels(true) and (false) gave bit-identical traces for all 40 models');
+});
