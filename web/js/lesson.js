@@ -16,6 +16,7 @@ import { renderPipeline } from './lesson/pipeline.js';
 import { renderStrides, createPaddingSlide, STRIDES } from './lesson/stride-padding.js';
 import { createChannels, RGB_CHANNELS } from './lesson/channels.js';
 import { renderDnn, renderToyCnn, renderShippedCnn } from './lesson/params.js';
+import { createLearnFilter } from './lesson/learn-filter.js';
 
 const SHIPPED_CNN = './models/mnist-cnn.safetensors';
 const POOL_NAMES = { maxpool2d: 'max', avgpool2d: 'average' };
@@ -233,6 +234,17 @@ function drawFixedSections(cs) {
 
   renderDnn({ formula: $('#dnn-formula'), check: $('#dnn-check') }, cs);
   renderToyCnn({ body: $('#toy-params'), total: $('#toy-total'), check: $('#toy-check') }, cs);
+
+  const testEls = (l) => ({ image: $(`#learn-test-${l}-image`), list: $(`#learn-test-${l}-probs`), verdict: $(`#learn-test-${l}-verdict`) });
+  createLearnFilter({
+    strips: { O: $('#learn-strip-o-list'), X: $('#learn-strip-x-list') },
+    seed: $('#learn-seed'), reset: $('#learn-reset'), train: $('#learn-train'), step: $('#learn-step'),
+    progress: $('#learn-progress'), settings: $('#learn-settings'), summary: $('#learn-summary'),
+    filter: gridEl('learned-filter'), filterLegend: legendEl('learned-filter'), bias: $('#learned-bias'),
+    lectureFilter: gridEl('learn-lecture-filter'), lectureLegend: legendEl('learn-lecture-filter'), lectureBias: $('#learn-lecture-bias'),
+    lossChart: $('#learn-loss-chart'), accuracyChart: $('#learn-accuracy-chart'),
+    tests: { O: testEls('o'), X: testEls('x') },
+  }, cs, { onError: showError });
 }
 
 // The shipped CNN may not exist yet: a 404 is "not yet", not a failure.

@@ -1,0 +1,356 @@
+// Section 8: learning the filter. The lecture's O-vs-X net (conv 1×3×3 → ReLU → 2×2 max pool →
+// flatten → dense 2 → softmax) starts from the engine's seeded random weights and is trained in wasm
+// on the generated set of lesson/ox-dataset.js (every image in every step, Adam). Training runs in
+// chunks of a few steps per animation frame (and never more than FRAME_BUDGET_MS of work per frame),
+// so the page can redraw the filter, the loss and accuracy curves, the training images the net
+// still gets wrong, and its answers on the lecture's exact O and X as they change.
+// Handed its elements and the engine; reports engine errors through onError.
+// Progress for tests and screen readers: els.progress carries data-state (ready|running|paused|
+// done), data-step, data-loss-start, data-loss (now), data-loss-end (when done), data-correct,
+// data-total, data-accuracy (0–1), data-train-ms (time spent in the engine's training steps) and
+// data-longest-ms (the longest stretch of training steps in one frame).
+
+import { O_IMAGE, X_IMAGE, ANTI_DIAGONAL_FILTER, LECTURE_BIAS } from '../lecture-data.js';
+import { OX_INPUT_SIZE, OX_LABELS } from '../ox-model.js';
+import { renderGrid, renderLegend } from '../render/grid.js';
+import { renderLineChart } from '../render/line-chart.js';
+import { makeOxDataset, describeSample } from './ox-dataset.js';
+import { formatProse } from './window-view.js';
+
+export const TRAINING = Object.freeze({
+  steps: 300, stepsPerFrame: 10, learningRate: 0.05, optimizer: 'adam', seed: 1,
+});
+const FRAME_BUDGET_MS = 30;
+const GUESSING_LOSS = Math.LN2;  // cross-entropy of answering 50/50: −ln ½
+const K = ANTI_DIAGONAL_FILTER.length;
+
+// The lecture's net as an architecture for cs.createModel (layer types as in DESIGN.md).
+export const OX_ARCHITECTURE = Object.freeze({
+  input: { channels: 1, height: OX_INPUT_SIZE, width: OX_INPUT_SIZE },
+  labels: [...OX_LABELS],
+  layers: [
+    { name: 'conv', type: 'conv2d', out_channels: 1, kernel: K, stride: 1, padding: 0 },
+    { name: 'relu', type: 'relu' },
+    { name: 'pool', type: 'maxpool2d', kernel: 2, stride: 2 },
+    { name: 'flatten', type: 'flatten' },
+    { name: 'fc', type: 'dense', out_features: 2 },
+    { name: 'softmax', type: 'softmax' },
+  ],
+});
+
+const fixed2 = (v) => (Object.is(Number(v.toFixed(2)), -0) ? '0.00' : v.toFixed(2));
+// A probability that never reads as a flat 1 or 0: 3 decimals, 4 near the ends, then "> 0.9999".
+function probText(p) {
+  if (p >= 0.99995) return '> 0.9999';
+  if (p < 0.00005) return '< 0.0001';
+  return p.toFixed(p > 0.999 || p < 0.001 ? 4 : 3);
+}
+const percent = (correct, total) => `${Math.round((100 * correct) / total)}%`;
+// Where the learned filter's three largest weights lie, compared with the lecture's "/" diagonal.
+function describeFilter(filter) {
+  const flat = filter.flat();
+  const top = flat.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0]).slice(0, K).map(([, i]) => i).sort((a, b) => a - b);
+  const on = (cells) => cells.every((i, k) => top[k] === i);
+  const anti = Array.from({ length: K }, (_, r) => r * K + (K - 1 - r));
+  const main = Array.from({ length: K }, (_, r) => r * K + r);
+  if (on(anti)) return 'Its three largest weights lie on the / diagonal, like the lecture\'s hand-made filter.';
+  if (on(main)) {
+    return 'Its three largest weights lie on the other diagonal, so it looks for \\-shaped strokes instead of /-shaped ones: ' +
+      'a mirror image of the lecture\'s filter. As the O and the X are both left–right symmetric, the mirrored filter ' +
+      'serves just as well.';
+  }
+  return 'Its largest weights do not lie on the lecture\'s / diagonal: it is a different filter.';
+}
+
+// A 6×6 image into a 6×6-pixel canvas (CSS scales it up): black = 1; flipped pixels in blue (dark: now 1, light: now 0).
+function drawThumbnail(canvas, image, flips = []) {
+  const h = image.length;
+  const w = image[0].length;
+  canvas.width = w;
+  canvas.height = h;
+  const ctx = canvas.getContext('2d');
+  const noisy = new Set(flips);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const flipped = noisy.has(y * w + x);
+      ctx.fillStyle = image[y][x] ? (flipped ? '#1f5fa8' : '#1a1a1a') : (flipped ? '#a9c8ec' : '#ffffff');
+      ctx.fillRect(x, y, 1, 1);
+    }
+  }
+}
+
+// els: {strips: {O, X} <ol>, seed <input>, reset, train, step <button>, progress, settings,
+//       filter <table>, filterLegend, bias, lectureFilter <table>, lectureLegend, lectureBias,
+//       lossChart, accuracyChart <svg>, tests: {O, X}: {image <canvas>, list <ul>, verdict}, summary}
+export function createLearnFilter(els, cs, { onError = () => {} } = {}) {
+  const data = makeOxDataset();
+  const { steps: total } = TRAINING;
+  const doc = els.train.ownerDocument;
+  const view = doc.defaultView;
+  const lecture = { O: Float32Array.from(O_IMAGE.flat()), X: Float32Array.from(X_IMAGE.flat()) };
+
+  let model = null;
+  let seed = TRAINING.seed;
+  let state = 'ready';
+  let step = 0;
+  let losses = [];   // losses[k]: mean loss over the set after k steps
+  let correct = [];  // correct[k]: training images right after k steps
+  let trainMs = 0;     // time in the engine's training steps since the reset
+  let longestMs = 0;   // the longest run of them in one go
+  let frame = 0;
+  let thumbs = [];
+  const chartWidth = new Map();  // <svg> → its width in CSS pixels
+
+  // ---- The training images: two strips, O's then X's; a ring marks the ones the net gets wrong.
+  function drawStrips() {
+    thumbs = data.images.map((image, i) => {
+      const label = OX_LABELS[data.labels[i]];
+      const item = doc.createElement('li');
+      const canvas = doc.createElement('canvas');
+      canvas.className = 'thumb';
+      canvas.setAttribute('role', 'img');
+      canvas.setAttribute('aria-label', describeSample(data, i, OX_LABELS));
+      drawThumbnail(canvas, image, data.flips[i]);
+      item.append(canvas);
+      item.dataset.label = label;
+      return item;
+    });
+    for (const label of OX_LABELS) els.strips[label].replaceChildren(...thumbs.filter((t) => t.dataset.label === label));
+  }
+
+  // ---- Engine calls
+  // Fresh random weights for newSeed; the old model is kept if the engine refuses the new one.
+  function reset(newSeed) {
+    stop();
+    const fresh = cs.createModel(OX_ARCHITECTURE);
+    try {
+      fresh.initialize(newSeed);
+      fresh.setOptimizer({ optimizer: TRAINING.optimizer });
+    } catch (e) {
+      fresh.delete();
+      throw e;
+    }
+    model?.delete();
+    model = fresh;
+    seed = newSeed;
+    [step, trainMs, longestMs, losses, correct, state] = [0, 0, 0, [], [], 'ready'];
+    measure();
+    render();
+  }
+
+  // The loss and hits of the current weights (no learning) → losses[step], correct[step].
+  function measure() {
+    const r = model.evaluate(data.inputs, data.labelsInt, data.n);
+    losses[step] = r.loss;
+    correct[step] = r.correct;
+  }
+
+  // Up to maxSteps steps, stopping early once FRAME_BUDGET_MS of work is done.
+  function train(maxSteps) {
+    const t0 = performance.now();
+    for (let done = 0; done < maxSteps && step < total; done++) {
+      if (done > 0 && performance.now() - t0 > FRAME_BUDGET_MS) break;
+      const r = model.trainStep(data.inputs, data.labelsInt, data.n, TRAINING.learningRate);
+      losses[step] = r.loss;  // measured before the step: the loss after `step` steps
+      correct[step] = r.correct;
+      step += 1;
+    }
+    const ms = performance.now() - t0;
+    trainMs += ms;
+    longestMs = Math.max(longestMs, ms);
+    measure();
+    if (step >= total) state = 'done';
+  }
+
+  function guarded(fn) {
+    try {
+      fn();
+    } catch (e) {
+      stop();
+      onError(e);
+    }
+  }
+
+  function tick() {
+    frame = 0;
+    if (state !== 'running') return;
+    guarded(() => {
+      train(TRAINING.stepsPerFrame);
+      render();
+      if (state === 'running') frame = view.requestAnimationFrame(tick);
+    });
+  }
+
+  function stop() {
+    if (frame) view.cancelAnimationFrame(frame);
+    frame = 0;
+    if (state === 'running') state = 'paused';
+  }
+
+  // ---- Drawing
+  function params() {
+    const byName = Object.fromEntries(model.parameters().map((p) => [p.name, p.data]));
+    const w = byName['conv.weight'];
+    return { filter: Array.from({ length: K }, (_, r) => Array.from(w.subarray(r * K, (r + 1) * K))), bias: byName['conv.bias'][0] };
+  }
+
+  // One test image's probabilities as bars (built once, then updated) and the verdict.
+  function showProbabilities({ list, verdict }, probs, truth) {
+    if (list.children.length !== OX_LABELS.length) {
+      list.replaceChildren(...OX_LABELS.map((label) => {
+        const span = (className, ...children) => {
+          const el = doc.createElement('span');
+          el.className = className;
+          el.append(...children);
+          return el;
+        };
+        const item = doc.createElement('li');
+        item.dataset.label = label;
+        item.append(span('prob-label', label), span('prob-track', span('prob-bar')), span('prob-value'));
+        return item;
+      }));
+    }
+    OX_LABELS.forEach((label, i) => {
+      const item = list.children[i];
+      item.dataset.value = String(probs[i]);
+      item.querySelector('.prob-bar').style.width = `${(probs[i] * 100).toFixed(1)}%`;
+      item.querySelector('.prob-value').textContent = probText(probs[i]);
+    });
+    const best = probs[1] > probs[0] ? 1 : 0;
+    const right = OX_LABELS[best] === truth;
+    verdict.dataset.label = OX_LABELS[best];
+    verdict.dataset.confidence = String(probs[best]);
+    verdict.classList.toggle('wrong', !right);
+    verdict.textContent = `Says ${OX_LABELS[best]}, probability ${probText(probs[best])} ${right ? '✓' : '✗ wrong'}`;
+  }
+
+  function render() {
+    const { filter, bias } = params();
+    renderLegend(els.filterLegend, renderGrid(els.filter, filter, { name: 'learned-filter', colorScale: 'diverging', format: fixed2 }));
+    els.bias.textContent = formatProse(Number(bias.toFixed(3)));
+    els.bias.dataset.value = String(bias);
+
+    const now = losses[step];
+    const hi = Math.max(1, Math.ceil(Math.max(...losses) * 4) / 4);
+    renderLineChart(els.lossChart, {
+      width: chartWidth.get(els.lossChart), values: losses, xMax: total, yDomain: [0, hi], xLabel: 'training step', yLabel: 'loss',
+      references: [{ y: GUESSING_LOSS, label: 'guessing (ln 2)' }],
+      description: `Loss curve: ${formatProse(losses[0])} at step 0, ${formatProse(now)} at step ${step} of ${total}.`,
+    });
+    const acc = correct.map((c) => (100 * c) / data.n);
+    renderLineChart(els.accuracyChart, {
+      width: chartWidth.get(els.accuracyChart), values: acc, xMax: total, yDomain: [0, 100], xLabel: 'training step', yLabel: 'accuracy (%)',
+      references: [{ y: 50, label: 'coin flip' }],
+      description: `Training accuracy: ${percent(correct[0], data.n)} at step 0, ${percent(correct[step], data.n)} at step ${step}.`,
+    });
+
+    const probs = model.predictBatch(data.inputs, data.n);
+    thumbs.forEach((item, i) => item.classList.toggle('wrong', (probs[2 * i + 1] > probs[2 * i] ? 1 : 0) !== data.labels[i]));
+    for (const label of OX_LABELS) showProbabilities(els.tests[label], model.predict(lecture[label]), label);
+
+    const p = els.progress;
+    Object.assign(p.dataset, {
+      state, step, lossStart: losses[0], loss: now, correct: correct[step], total: data.n, accuracy: correct[step] / data.n, trainMs, longestMs,
+    });
+    if (state === 'done') p.dataset.lossEnd = String(now);
+    else delete p.dataset.lossEnd;
+    p.textContent = `Step ${step} of ${total} · loss ${formatProse(now)} · training accuracy ${correct[step]} of ${data.n} (${percent(correct[step], data.n)})`;
+
+    els.train.textContent = { ready: 'Train', running: 'Pause', paused: 'Resume', done: 'Train again' }[state];
+    els.train.setAttribute('aria-pressed', String(state === 'running'));
+    els.step.disabled = state === 'done';
+    els.summary.textContent = summary(filter, bias);
+  }
+
+  // The sentence under the results: what happened, honestly.
+  function summary(filter, bias) {
+    if (state === 'ready') return `Random start (seed ${seed}): the filter and the dense layer hold random numbers, so the net is guessing. Press Train.`;
+    if (state !== 'done') return '';
+    const start = formatProse(losses[0]);
+    const end = formatProse(losses[step]);
+    const right = correct[step];
+    if (dead()) {
+      return `This run got stuck (seed ${seed}): every feature-map value is now 0 or below on every training image, so ReLU ` +
+        'passes only zeros, no gradient reaches the filter or its bias, and they cannot learn any more (a "dead ReLU"). ' +
+        'Pick another seed and press Reset to random.';
+    }
+    const n = Object.fromEntries(model.parameters().map((t) => [t.name, t.data.length]));
+    const how = `In ${step} steps, backpropagation worked out for each of the net's ${model.parameterCount()} parameters — the ` +
+      `${n['conv.weight']} filter weights, the bias, and the dense layer's ${n['fc.weight']} weights and ${n['fc.bias']} biases — ` +
+      `which way a small change lowers the loss, and the optimizer (Adam) moved each a little that way. The loss fell from ${start} to ${end}`;
+    const score = right === data.n
+      ? `, and the net now sorts all ${data.n} training images correctly.`
+      : `; the net gets ${right} of ${data.n} training images right (${data.n - right === 1 ? 'the red ring marks the other' : 'red rings mark the others'}). Another seed may do better.`;
+    const honest = ` ${describeFilter(filter)} Its bias is ${formatProse(Number(bias.toFixed(2)))}, not the lecture's ` +
+      `${formatProse(LECTURE_BIAS)}. Nothing asked for the lecture's filter: training only needs a filter that makes O's and ` +
+      'X\'s light up different parts of the pooled map, and the dense layer learns to read whichever pattern that is. ' +
+      'Other seeds find other filters.';
+    return how + score + honest;
+  }
+
+  // Dead ReLU: after ReLU, every training image's feature map is all zeros.
+  function dead() {
+    if (correct[step] === data.n) return false;
+    const size = OX_INPUT_SIZE * OX_INPUT_SIZE;
+    for (let i = 0; i < data.n; i++) {
+      const trace = model.forward(data.inputs.subarray(i * size, (i + 1) * size));
+      const relu = trace.layers.find((l) => l.name === 'relu');
+      if (relu.data.some((v) => v > 0)) return false;
+    }
+    return true;
+  }
+
+  // ---- Controls
+  const readSeed = () => {
+    const v = Number(els.seed.value);
+    const ok = els.seed.value.trim() !== '' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
+    els.seed.setAttribute('aria-invalid', String(!ok));
+    return ok ? v : null;
+  };
+  els.train.addEventListener('click', () => guarded(() => {
+    if (state === 'running') {
+      stop();
+      render();
+      return;
+    }
+    if (state === 'done') reset(seed);
+    state = 'running';
+    render();
+    frame = view.requestAnimationFrame(tick);
+  }));
+  els.step.addEventListener('click', () => guarded(() => {
+    stop();
+    train(1);
+    if (state !== 'done') state = 'paused';
+    render();
+  }));
+  const reseed = (always) => {
+    const s = readSeed();
+    if (s !== null && (always || s !== seed)) reset(s);
+  };
+  els.reset.addEventListener('click', () => guarded(() => reseed(true)));
+  els.seed.addEventListener('change', () => guarded(() => reseed(false)));
+  // The charts are drawn at their on-screen width, read here rather than in every frame.
+  if (typeof view.ResizeObserver === 'function') {
+    const observer = new view.ResizeObserver((entries) => {
+      let changed = false;
+      for (const { target, contentRect } of entries) {
+        const w = Math.round(contentRect.width);
+        changed ||= w > 0 && w !== chartWidth.get(target);
+        chartWidth.set(target, w);
+      }
+      if (changed && model) guarded(render);
+    });
+    observer.observe(els.lossChart);
+    observer.observe(els.accuracyChart);
+  }
+
+  els.settings.textContent = `${data.n} images (${data.n / 2} O's, label 0; ${data.n / 2} X's, label 1), all of them in every step · ` +
+    `${total} steps · Adam, learning rate ${TRAINING.learningRate} · about ${TRAINING.stepsPerFrame} steps per animation frame`;
+  renderLegend(els.lectureLegend, renderGrid(els.lectureFilter, ANTI_DIAGONAL_FILTER, { name: 'learn-lecture-filter', colorScale: 'diverging' }));
+  els.lectureBias.textContent = formatProse(LECTURE_BIAS);
+  for (const label of OX_LABELS) drawThumbnail(els.tests[label].image, label === 'O' ? O_IMAGE : X_IMAGE);
+  els.seed.value = String(seed);
+  drawStrips();
+  reset(seed);
+}
