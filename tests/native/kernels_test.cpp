@@ -133,6 +133,78 @@ TEST(Kernels, DenseFastMatchesReferenceOn200RandomShapes) {
   }
 }
 
+TEST(Kernels, Conv2dBackwardFastMatchesReferenceOn200RandomShapes) {
+  std::mt19937 rng(17);
+  int checked = 0;
+  for (int trial = 0; checked < 200; ++trial) {
+    Conv2dGeometry g{};
+    g.ic = pick(rng, 1, 9);
+    g.oc = pick(rng, 1, 9);
+    g.win.kh = pick(rng, 1, 5);
+    g.win.kw = pick(rng, 1, 5);
+    g.win.sh = pick(rng, 1, 3);
+    g.win.sw = pick(rng, 1, 3);
+    g.win.pad_top = pick(rng, 0, 2);
+    g.win.pad_left = pick(rng, 0, 2);
+    g.win.pad_bottom = pick(rng, 0, 2);
+    g.win.pad_right = pick(rng, 0, 2);
+    g.h = pick(rng, 1, 13);
+    g.w = pick(rng, 1, 13);
+    const std::size_t ph = g.h + g.win.pad_top + g.win.pad_bottom,
+                      pw = g.w + g.win.pad_left + g.win.pad_right;
+    if (g.win.kh > ph || g.win.kw > pw) continue;
+    ++checked;
+    g.oh = (ph - g.win.kh) / g.win.sh + 1;
+    g.ow = (pw - g.win.kw) / g.win.sw + 1;
+    const auto in = random_values(rng, g.ic * g.h * g.w);
+    const auto weight = random_values(rng, g.oc * g.ic * g.win.kh * g.win.kw);
+    const auto dout = random_values(rng, g.oc * g.oh * g.ow);
+    // gradients accumulate: start both from the same non-zero values
+    const auto dw0 = random_values(rng, weight.size()), db0 = random_values(rng, g.oc);
+    std::vector<float> din_ref(in.size(), kNaN), din_fast(in.size(), kNaN);
+    auto dw_ref = dw0, dw_fast = dw0, db_ref = db0, db_fast = db0;
+    std::vector<float> scratch(conv2d_backward_scratch_floats(g), kNaN);
+    conv2d_backward_f32_scalar(g, in.data(), weight.data(), dout.data(), din_ref.data(),
+                               dw_ref.data(), db_ref.data());
+    conv2d_backward_f32_vec4(g, in.data(), weight.data(), dout.data(), din_fast.data(),
+                             dw_fast.data(), db_fast.data(), scratch.data());
+    const std::string params = "trial " + std::to_string(trial) + " ic=" + std::to_string(g.ic) +
+                               " oc=" + std::to_string(g.oc) + " h=" + std::to_string(g.h) +
+                               " w=" + std::to_string(g.w) + " k=" + std::to_string(g.win.kh) + "x" +
+                               std::to_string(g.win.kw) + " s=" + std::to_string(g.win.sh) + "x" +
+                               std::to_string(g.win.sw);
+    ASSERT_TRUE(close(din_fast, din_ref, params + " din"));
+    ASSERT_TRUE(close(dw_fast, dw_ref, params + " dweight"));
+    ASSERT_TRUE(close(db_fast, db_ref, params + " dbias"));
+  }
+}
+
+TEST(Kernels, GemmNtAndDenseBackwardFastMatchReferenceOn200RandomShapes) {
+  std::mt19937 rng(19);
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::size_t m = pick(rng, 1, 17), n = pick(rng, 1, 23), k = pick(rng, 1, 40);
+    const auto a = random_values(rng, m * k), b = random_values(rng, n * k);
+    auto ref = random_values(rng, m * n);
+    auto fast = ref;
+    gemm_nt_f32_scalar(m, n, k, a.data(), k, b.data(), k, ref.data(), n);
+    gemm_nt_f32_vec4(m, n, k, a.data(), k, b.data(), k, fast.data(), n);
+    ASSERT_TRUE(close(fast, ref, "gemm_nt trial " + std::to_string(trial)));
+
+    const std::size_t in = pick(rng, 1, 70), out = pick(rng, 1, 20);
+    const auto x = random_values(rng, in), w = random_values(rng, in * out), dy = random_values(rng, out);
+    auto dw_ref = random_values(rng, in * out), db_ref = random_values(rng, out);
+    auto dw_fast = dw_ref, db_fast = db_ref;
+    std::vector<float> dx_ref(in, kNaN), dx_fast(in, kNaN);
+    dense_backward_f32_scalar(in, out, x.data(), w.data(), dy.data(), dx_ref.data(), dw_ref.data(), db_ref.data());
+    dense_backward_f32_vec4(in, out, x.data(), w.data(), dy.data(), dx_fast.data(), dw_fast.data(), db_fast.data());
+    const std::string params = "dense trial " + std::to_string(trial) + " in=" + std::to_string(in) +
+                               " out=" + std::to_string(out);
+    ASSERT_TRUE(close(dx_fast, dx_ref, params + " dx"));
+    ASSERT_TRUE(close(dw_fast, dw_ref, params + " dweight"));
+    ASSERT_TRUE(close(db_fast, db_ref, params + " dbias"));
+  }
+}
+
 // The reference itself, against values worked out by hand.
 TEST(Kernels, ReferenceConvIsCrossCorrelationWithZeroPadding) {
   Conv2dGeometry g{};
