@@ -72,6 +72,9 @@ void dense_f32_scalar(std::size_t in, std::size_t out, const float* x, const flo
 void dense_f32_vec4(std::size_t in, std::size_t out, const float* x, const float* weight,
                     const float* bias, float* y);
 
+// Stable softmax of one sample: y_i = e^(x_i - max x) / Σ_j e^(x_j - max x). y may be x.
+void softmax_f32_scalar(std::size_t n, const float* x, float* y);
+
 // Backward of dense for one sample, given dy [OUT]:
 //   dweight[o][i] += dy[o] · x[i],  dbias[o] += dy[o],  dx[i] = Σ_o weight[o][i] · dy[o] (if dx)
 void dense_backward_f32_scalar(std::size_t in, std::size_t out, const float* x,

@@ -2,9 +2,7 @@
 // Backward: dx_i = y_i (dy_i - Σ_j dy_j y_j). (Training fuses softmax with the cross-entropy
 // loss instead, see train/loss.hpp.)
 #pragma once
-#include <algorithm>
-#include <cmath>
-
+#include "kernels/kernels.hpp"
 #include "layers/layer.hpp"
 
 namespace convscope {
@@ -23,14 +21,8 @@ class Softmax : public Layer {
   void forward(const Tensor& x, Tensor& y, Kernels) override {
     const std::size_t n = x.shape()[0];
     shape_output(y, n, dims_);
-    for (std::size_t s = 0; s < n; ++s) {
-      const float* in = x.data() + s * features_;
-      float* out = y.data() + s * features_;
-      const float top = *std::max_element(in, in + features_);
-      float sum = 0;
-      for (std::size_t i = 0; i < features_; ++i) sum += out[i] = std::exp(in[i] - top);
-      for (std::size_t i = 0; i < features_; ++i) out[i] /= sum;
-    }
+    for (std::size_t s = 0; s < n; ++s)
+      kernels::softmax_f32_scalar(features_, x.data() + s * features_, y.data() + s * features_);
   }
 
   void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, Kernels) override {

@@ -1,5 +1,7 @@
 #include "train/trainer.hpp"
 
+#include "kernels/kernels.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <thread>
@@ -27,14 +29,8 @@ void Trainer::Worker::run(const float* x, const std::int32_t* labels, std::size_
     const std::size_t k = out.size() / n;
     if (!std::equal(out.shape().begin(), out.shape().end(), probs.shape().begin(), probs.shape().end()))
       probs.resize(out.shape());
-    for (std::size_t s = 0; s < n; ++s) {
-      const float* z = out.data() + s * k;
-      float* p = probs.data() + s * k;
-      const float top = *std::max_element(z, z + k);
-      float sum = 0;
-      for (std::size_t j = 0; j < k; ++j) sum += p[j] = std::exp(z[j] - top);
-      for (std::size_t j = 0; j < k; ++j) p[j] /= sum;
-    }
+    for (std::size_t s = 0; s < n; ++s)
+      kernels::softmax_f32_scalar(k, out.data() + s * k, probs.data() + s * k);
     result = softmax_cross_entropy(probs, labels, grad);
   }
   if (!learn) return;
