@@ -1,0 +1,85 @@
+// Colour scales of the demo page, one per kind of value, all colour-blind safe and the same as
+// render/grid.js uses (so grid.js's renderLegend draws their legends):
+//   diverging  — signed values (weights, conv and dense outputs before the activation, tanh):
+//                blue < 0, white at 0, orange > 0, domain symmetric [−m, m]
+//   sequential — values ≥ 0 (after ReLU or sigmoid, pooled, probabilities): white → orange, [0, m]
+//   grey       — the model input, ink 0..1: white → near-black, [0, 1]
+// Canvases use 256-entry lookup tables built from the same stops.
+
+// prettier-ignore
+const STOPS = {
+  diverging:  [[-1, '#2166ac'], [-0.5, '#92c5de'], [0, '#f7f7f7'], [0.5, '#fdb863'], [1, '#e66101']],
+  sequential: [[0, '#ffffff'], [0.33, '#fee0b6'], [0.66, '#fdb863'], [1, '#e66101']],
+  grey:       [[0, '#ffffff'], [1, '#1a1a1a']],
+};
+
+const LUT_SIZE = 256;
+const luts = new Map();
+
+function hexToRgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+// scale → Uint8ClampedArray(256·3): entry k is the colour at position k/255 of the scale's axis
+// (for diverging, the axis −1..1 is mapped onto 0..255).
+export function lookupTable(scale) {
+  if (!STOPS[scale]) throw new Error(`colour scale ${JSON.stringify(scale)}: expected ${Object.keys(STOPS).join(', ')}`);
+  if (luts.has(scale)) return luts.get(scale);
+  const stops = STOPS[scale].map(([t, hex]) => [t, hexToRgb(hex)]);
+  const lo = stops[0][0], hi = stops[stops.length - 1][0];
+  const lut = new Uint8ClampedArray(LUT_SIZE * 3);
+  for (let k = 0; k < LUT_SIZE; k++) {
+    const t = lo + (k / (LUT_SIZE - 1)) * (hi - lo);
+    let i = 1;
+    while (i < stops.length - 1 && t > stops[i][0]) i++;
+    const [t0, c0] = stops[i - 1], [t1, c1] = stops[i];
+    const f = Math.min(1, Math.max(0, (t - t0) / (t1 - t0)));
+    for (let c = 0; c < 3; c++) lut[k * 3 + c] = Math.round(c0[c] + f * (c1[c] - c0[c]));
+  }
+  luts.set(scale, lut);
+  return lut;
+}
+
+// scale → Uint32Array(256) of opaque RGBA pixels packed for a little-endian ImageData view.
+const packed = new Map();
+export function packedTable(scale) {
+  if (packed.has(scale)) return packed.get(scale);
+  const lut = lookupTable(scale);
+  const table = new Uint32Array(LUT_SIZE);
+  for (let k = 0; k < LUT_SIZE; k++) table[k] = (255 << 24 | lut[3 * k + 2] << 16 | lut[3 * k + 1] << 8 | lut[3 * k]) >>> 0;
+  packed.set(scale, table);
+  return table;
+}
+
+// What a layer's output holds, from its type and (for shape-only layers) the layer before:
+// 'signed' | 'nonneg' | 'probability'. layers: [{type}] in order; i = -1 is the input ('ink').
+export function valueKind(layers, i) {
+  for (let j = i; j >= 0; j--) {
+    switch (layers[j].type) {
+      case 'relu': case 'sigmoid': return 'nonneg';
+      case 'softmax': return 'probability';
+      case 'maxpool2d': case 'avgpool2d': case 'flatten': continue;  // keep what came in
+      default: return 'signed';  // conv2d, dense, tanh, and types this page does not know
+    }
+  }
+  return 'ink';
+}
+
+// The scale for a kind of value.
+export function scaleFor(kind) {
+  return { signed: 'diverging', nonneg: 'sequential', probability: 'sequential', ink: 'grey' }[kind] ?? 'diverging';
+}
+
+// [lo, hi] for values under scale: symmetric around 0 for diverging, [0, max] otherwise, [0, 1]
+// for probabilities and ink; never empty.
+export function domainOf(values, scale, kind) {
+  if (kind === 'probability' || kind === 'ink') return [0, 1];
+  let m = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) m = Math.max(m, scale === 'diverging' ? Math.abs(v) : v);
+  }
+  m = m || 1;
+  return scale === 'diverging' ? [-m, m] : [0, m];
+}
