@@ -3,20 +3,18 @@
 // [data-label], one [data-layer="<name>"] panel per layer, role="alert" errors, relative URLs.
 // Expected numbers come from the engine run here in Node and from the model file read here with a
 // few lines of DataView, never from the page.
-// Until the trained models are in web/models/, the page is served stand-ins with the same
-// architectures and random weights (page.route); tests that need trained weights skip.
+// The models are the trained ones in web/models/ (in git), served through page.route so that
+// CONVSCOPE_MODELS_DIR can swap in others; the last tests check that they recognise digits.
 // Run: node --test tests/e2e/demo.test.mjs   (needs web/engine/, /usr/bin/chromium, playwright-core)
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../../src/tools/serve.mjs';
-import { encodeSafetensors } from '../../web/js/safetensors.js';
+import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import createConvScope from '../../web/engine/convscope.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,74 +22,13 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const MODELS_DIR = process.env.CONVSCOPE_MODELS_DIR || path.join(ROOT, 'web/models');
 const ENGINE_SCALAR = path.join(ROOT, 'web/engine/convscope-scalar.mjs');
 const SCREENSHOTS = process.env.CONVSCOPE_SCREENSHOTS ?? path.join(tmpdir(), 'convscope-screenshots');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run'];
-const TIMEOUT = 20_000;
 const SUB_PATH = '/convscope/';
 
-// ---- Models: the shipped files, or stand-ins with the same architectures ----
+// ---- Models: the shipped files ----
 
-const INPUT = { channels: 1, height: 28, width: 28 };
-const LABELS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-const CNN_LAYERS = [
-  { name: 'conv1', type: 'conv2d', out_channels: 8, kernel: 3, padding: 1 }, { name: 'relu1', type: 'relu' },
-  { name: 'pool1', type: 'maxpool2d', kernel: 2 },
-  { name: 'conv2', type: 'conv2d', out_channels: 16, kernel: 3, padding: 1 }, { name: 'relu2', type: 'relu' },
-  { name: 'pool2', type: 'maxpool2d', kernel: 2 },
-  { name: 'conv3', type: 'conv2d', out_channels: 16, kernel: 3, padding: 1 }, { name: 'relu3', type: 'relu' },
-  { name: 'pool3', type: 'maxpool2d', kernel: 2 },
-  { name: 'flatten', type: 'flatten' }, { name: 'fc1', type: 'dense', out_features: 32 }, { name: 'relu4', type: 'relu' },
-  { name: 'fc2', type: 'dense', out_features: 10 }, { name: 'softmax', type: 'softmax' }];
-const DNN_LAYERS = [
-  { name: 'flatten', type: 'flatten' }, { name: 'fc1', type: 'dense', out_features: 30 }, { name: 'sigmoid1', type: 'sigmoid' },
-  { name: 'fc2', type: 'dense', out_features: 10 }, { name: 'softmax', type: 'softmax' }];
-
-// Seeded uniform values (mulberry32), so a stand-in is the same file on every run.
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-// A stand-in model file: the architecture with random weights (uniform ±√(6/fan_in)).
-function standIn(layers, seed) {
-  const next = rng(seed);
-  const tensors = [];
-  let [c, h, w] = [1, 28, 28], flat = 0;
-  const add = (name, shape, fanIn) => {
-    const n = shape.reduce((a, b) => a * b, 1);
-    const s = name.endsWith('.bias') ? 0.1 : Math.sqrt(6 / fanIn);
-    tensors.push({ name, shape, data: Float32Array.from({ length: n }, () => (2 * next() - 1) * s) });
-  };
-  for (const l of layers) {
-    if (l.type === 'conv2d') {
-      add(`${l.name}.weight`, [l.out_channels, c, l.kernel, l.kernel], c * l.kernel * l.kernel);
-      add(`${l.name}.bias`, [l.out_channels], 1);
-      c = l.out_channels;
-    } else if (l.type === 'maxpool2d') {
-      h = Math.floor(h / 2);
-      w = Math.floor(w / 2);
-    } else if (l.type === 'flatten') {
-      flat = c * h * w;
-    } else if (l.type === 'dense') {
-      add(`${l.name}.weight`, [l.out_features, flat], flat);
-      add(`${l.name}.bias`, [l.out_features], 1);
-      flat = l.out_features;
-    }
-  }
-  const architecture = JSON.stringify({ input: INPUT, labels: LABELS, layers });
-  return encodeSafetensors(tensors, { format: 'convscope/1', architecture, description: 'test stand-in, random weights' });
-}
-
-const SHIPPED = ['mnist-cnn', 'mnist-dnn'].every((f) => existsSync(path.join(MODELS_DIR, `${f}.safetensors`)));
-const NEEDS_TRAINED = SHIPPED ? false : `needs the trained models ${path.relative(ROOT, MODELS_DIR)}/mnist-{cnn,dnn}.safetensors (not trained yet)`;
 const MODEL_BYTES = {
-  'mnist-cnn': SHIPPED ? readFileSync(path.join(MODELS_DIR, 'mnist-cnn.safetensors')) : standIn(CNN_LAYERS, 1),
-  'mnist-dnn': SHIPPED ? readFileSync(path.join(MODELS_DIR, 'mnist-dnn.safetensors')) : standIn(DNN_LAYERS, 2),
+  'mnist-cnn': readFileSync(path.join(MODELS_DIR, 'mnist-cnn.safetensors')),
+  'mnist-dnn': readFileSync(path.join(MODELS_DIR, 'mnist-dnn.safetensors')),
 };
 const SAMPLES = JSON.parse(readFileSync(path.join(ROOT, 'web/models/mnist-samples.json'), 'utf8'));
 
@@ -111,7 +48,7 @@ function readModel(bytes) {
 
 // ---- Browser, servers, pages ----
 
-let server, baseUrl, subServer, subUrl, context, profileDir, cs;
+let browser, baseUrl, subServer, subUrl, context, cs;
 
 // A second server that serves the site only under SUB_PATH (as GitHub Pages serves a project).
 function startSubPathServer(port) {
@@ -132,35 +69,23 @@ function startSubPathServer(port) {
 }
 
 before(async () => {
-  server = await startServer(0);
-  baseUrl = `http://127.0.0.1:${server.address().port}/`;
-  subServer = await startSubPathServer(server.address().port);
+  browser = await launchBrowser('convscope-demo-');
+  ({ baseUrl, context } = browser);
+  subServer = await startSubPathServer(browser.server.address().port);
   subUrl = `http://127.0.0.1:${subServer.address().port}${SUB_PATH}`;
-  profileDir = mkdtempSync(path.join(tmpdir(), 'convscope-demo-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 },
-  });
   cs = await createConvScope();
 });
 
-after(async () => {
-  await context?.close();
-  await Promise.all([server, subServer].map((s) => new Promise((resolve) => (s ? s.close(resolve) : resolve()))));
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-});
+after(() => Promise.all([browser?.close(), subServer && new Promise((resolve) => subServer.close(resolve))]));
 
 // A new page that records console errors, uncaught exceptions and failed requests, with the
 // models served from MODEL_BYTES. setup(page) may add routes or init scripts first.
 async function openPage({ url = baseUrl, setup = async () => {}, viewport } = {}) {
   const page = await context.newPage();
   if (viewport) await page.setViewportSize(viewport);
-  const problems = [];
+  const problems = watch(page);
   const requests = [];
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
   page.on('request', (r) => requests.push(r.url()));
-  page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
   for (const [name, bytes] of Object.entries(MODEL_BYTES)) {
     await page.route(`**/models/${name}.safetensors`, (route) => route.fulfill({ body: Buffer.from(bytes), contentType: 'application/octet-stream' }));
   }
@@ -696,7 +621,7 @@ test('phone, laptop and projector sizes: no horizontal scrolling; screenshots', 
 
 // ---- With the trained models ----
 
-test('the shipped CNN recognises the sample MNIST digits', { skip: NEEDS_TRAINED }, async () => {
+test('the shipped CNN recognises the sample MNIST digits', async () => {
   const { page } = await openPage();
   try {
     await ready(page);
@@ -735,7 +660,7 @@ const DRAWING_STYLES = [
   { size: 0.3, cx: 0.7, cy: 0.7, sx: 1, slant: -0.15 },
 ];
 
-test('digits drawn with the mouse are recognised (every digit, five sizes, places and styles)', { skip: NEEDS_TRAINED }, async () => {
+test('digits drawn with the mouse are recognised (every digit, five sizes, places and styles)', async () => {
   const { page } = await openPage();
   try {
     await ready(page);

@@ -6,19 +6,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../../src/tools/serve.mjs';
+import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import { makeOxDataset, shiftImage } from '../../web/js/lesson/ox-dataset.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHIPPED_CNN = path.join(ROOT, 'web/models/mnist-cnn.safetensors');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run'];
-const TIMEOUT = 20_000;
 
 // clang-format off
 // Lecture, "CNN for Image Classification": black → 1, white → 0; the "Filter (kernel)" slide.
@@ -45,49 +34,19 @@ const FILTER = [
 ];
 // clang-format on
 
-let server;
-let baseUrl;
-let context;
-let profileDir;
+let browser;
 let page;
-let problems;
-
-// Console errors, uncaught exceptions, failed requests (the shipped CNN's 404 is expected while
-// web/models/mnist-cnn.safetensors does not exist).
-function watch(p) {
-  const seen = [];
-  const expected = (text) => !existsSync(SHIPPED_CNN) && /mnist-cnn\.safetensors|404 \(Not Found\)/.test(text);
-  p.on('console', (msg) => {
-    if (msg.type() === 'error' && !expected(`${msg.text()} ${msg.location()?.url ?? ''}`)) seen.push(`console: ${msg.text()}`);
-  });
-  p.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`));
-  p.on('requestfailed', (r) => seen.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  p.on('response', (r) => {
-    if (r.status() >= 400 && !expected(r.url())) seen.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  return seen;
-}
+let problems;  // on page: console errors, uncaught exceptions, failed requests, HTTP ≥ 400
 
 before(async () => {
-  server = await startServer(0);
-  baseUrl = `http://127.0.0.1:${server.address().port}/`;
-  profileDir = mkdtempSync(path.join(tmpdir(), 'convscope-learn-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
-  });
-  page = await context.newPage();
+  browser = await launchBrowser('convscope-learn-');
+  page = await browser.context.newPage();
   problems = watch(page);
-  await page.goto(`${baseUrl}lesson.html`);
+  await page.goto(`${browser.baseUrl}lesson.html`);
   await page.waitForSelector('body[data-ready]', { timeout: TIMEOUT });
 });
 
-after(async () => {
-  await context?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-});
+after(() => browser?.close());
 
 function readGrid(name) {
   return page.$$eval(`table[data-grid="${name}"] tr`, (rows) =>

@@ -6,19 +6,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../../src/tools/serve.mjs';
+import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import { encodeSafetensors } from '../../web/js/safetensors.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHIPPED_CNN = path.join(ROOT, 'web/models/mnist-cnn.safetensors');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run'];
-const TIMEOUT = 20_000;
 
 // clang-format off
 // Lecture, "CNN for Image Classification": black → 1, white → 0.
@@ -124,49 +113,22 @@ const round3 = (m) => m.map((row) => row.map((v) => Number(v.toFixed(3))));
 
 // ---- The browser ----
 
-let server;
+let browser;
 let baseUrl;
 let context;
-let profileDir;
 let page;
-let problems;
-
-// Console errors, uncaught exceptions, failed requests. The shipped CNN's 404 is expected while
-// web/models/mnist-cnn.safetensors does not exist (the page says "not built yet").
-function watch(p) {
-  const seen = [];
-  const expected = (text) => !existsSync(SHIPPED_CNN) && /mnist-cnn\.safetensors|404 \(Not Found\)/.test(text);
-  p.on('console', (msg) => {
-    if (msg.type() === 'error' && !expected(`${msg.text()} ${msg.location()?.url ?? ''}`)) seen.push(`console: ${msg.text()}`);
-  });
-  p.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`));
-  p.on('requestfailed', (r) => seen.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  p.on('response', (r) => {
-    if (r.status() >= 400 && !expected(r.url())) seen.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  return seen;
-}
+let problems;  // on page: console errors, uncaught exceptions, failed requests, HTTP ≥ 400
 
 before(async () => {
-  server = await startServer(0);
-  baseUrl = `http://127.0.0.1:${server.address().port}/`;
-  profileDir = mkdtempSync(path.join(tmpdir(), 'convscope-lesson-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
-  });
+  browser = await launchBrowser('convscope-lesson-');
+  ({ baseUrl, context } = browser);
   page = await context.newPage();
   problems = watch(page);
   await page.goto(`${baseUrl}lesson.html`);
   await page.waitForSelector('body[data-ready]', { timeout: TIMEOUT });
 });
 
-after(async () => {
-  await context?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-});
+after(() => browser?.close());
 
 // The numbers a <table data-grid="NAME"> shows, as rows.
 function readGrid(name) {
@@ -480,14 +442,10 @@ test('DNN vs CNN: 784×30 + 30×10 + 30 + 10 = 23,860, checked by the engine', a
   assert.equal(await page.getAttribute('#dnn-check', 'data-engine-count'), '23860');
   assert.equal(await page.getAttribute('#toy-check', 'data-ok'), 'true');
   assert.equal(await page.textContent('#toy-total'), '20');  // conv 3×3 + 1, dense 2×4 + 2
-  if (existsSync(SHIPPED_CNN)) {
-    assert.ok(await page.locator('#cnn-params').isVisible());
-    assert.equal(await page.getAttribute('#cnn-check', 'data-ok'), 'true');
-    assert.ok(await page.locator('#cnn-params-body tr').count() >= 2);
-  } else {
-    assert.ok(await page.locator('#cnn-note').isVisible());
-    assert.match((await page.textContent('#cnn-note')).replace(/\s+/g, ' '), /not built yet/);
-  }
+  // The shipped CNN (web/models/mnist-cnn.safetensors, in git).
+  assert.ok(await page.locator('#cnn-params').isVisible());
+  assert.equal(await page.getAttribute('#cnn-check', 'data-ok'), 'true');
+  assert.ok(await page.locator('#cnn-params-body tr').count() >= 2);
 });
 
 test('a shipped CNN is counted layer by layer, and the engine agrees', async () => {

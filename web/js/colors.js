@@ -1,42 +1,52 @@
-// Colour scales of the demo page, one per kind of value, all colour-blind safe and the same as
-// render/grid.js uses (so grid.js's renderLegend draws their legends):
+// Colour scales, one per kind of value, all colour-blind safe; the one source of their colours:
+// render/grid.js shades cells and draws legends with colorAt, canvases use 256-entry lookup tables.
 //   diverging  — signed values (weights, conv and dense outputs before the activation, tanh):
 //                blue < 0, white at 0, orange > 0, domain symmetric [−m, m]
 //   sequential — values ≥ 0 (after ReLU or sigmoid, pooled, probabilities): white → orange, [0, m]
-//   grey       — the model input, ink 0..1: white → near-black, [0, 1]
-// Canvases use 256-entry lookup tables built from the same stops.
+//   grey       — the model input, ink 0..1 (black = 1): white → near-black, [0, 1]
+// Each scale is a list of stops [t, colour] on its axis: −1..1 for diverging, 0..1 otherwise.
 
 // prettier-ignore
-const STOPS = {
+export const STOPS = Object.freeze({
   diverging:  [[-1, '#2166ac'], [-0.5, '#92c5de'], [0, '#f7f7f7'], [0.5, '#fdb863'], [1, '#e66101']],
   sequential: [[0, '#ffffff'], [0.33, '#fee0b6'], [0.66, '#fdb863'], [1, '#e66101']],
   grey:       [[0, '#ffffff'], [1, '#1a1a1a']],
-};
+});
 
-const LUT_SIZE = 256;
-const luts = new Map();
+export const SCALE_NAMES = Object.freeze(Object.keys(STOPS));
 
-function hexToRgb(hex) {
+// '#rrggbb' → [r, g, b], 0..255.
+export function hexToRgb(hex) {
   const n = parseInt(hex.slice(1), 16);
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
 
+const RGB_STOPS = Object.fromEntries(Object.entries(STOPS).map(([scale, stops]) =>
+  [scale, stops.map(([t, hex]) => [t, hexToRgb(hex)])]));
+
+// The colour at t on scale's axis → [r, g, b], 0..255: linear between the two stops around t,
+// the end colours beyond the ends.
+export function colorAt(scale, t) {
+  const stops = RGB_STOPS[scale];
+  let i = 1;
+  while (i < stops.length - 1 && t > stops[i][0]) i++;
+  const [t0, c0] = stops[i - 1], [t1, c1] = stops[i];
+  const f = Math.min(1, Math.max(0, (t - t0) / (t1 - t0)));
+  return c0.map((x, c) => Math.round(x + f * (c1[c] - x)));
+}
+
+const LUT_SIZE = 256;
+const luts = new Map();
+
 // scale → Uint8ClampedArray(256·3): entry k is the colour at position k/255 of the scale's axis
 // (for diverging, the axis −1..1 is mapped onto 0..255).
 export function lookupTable(scale) {
-  if (!STOPS[scale]) throw new Error(`colour scale ${JSON.stringify(scale)}: expected ${Object.keys(STOPS).join(', ')}`);
+  if (!STOPS[scale]) throw new Error(`colour scale ${JSON.stringify(scale)}: expected ${SCALE_NAMES.join(', ')}`);
   if (luts.has(scale)) return luts.get(scale);
-  const stops = STOPS[scale].map(([t, hex]) => [t, hexToRgb(hex)]);
+  const stops = STOPS[scale];
   const lo = stops[0][0], hi = stops[stops.length - 1][0];
   const lut = new Uint8ClampedArray(LUT_SIZE * 3);
-  for (let k = 0; k < LUT_SIZE; k++) {
-    const t = lo + (k / (LUT_SIZE - 1)) * (hi - lo);
-    let i = 1;
-    while (i < stops.length - 1 && t > stops[i][0]) i++;
-    const [t0, c0] = stops[i - 1], [t1, c1] = stops[i];
-    const f = Math.min(1, Math.max(0, (t - t0) / (t1 - t0)));
-    for (let c = 0; c < 3; c++) lut[k * 3 + c] = Math.round(c0[c] + f * (c1[c] - c0[c]));
-  }
+  for (let k = 0; k < LUT_SIZE; k++) lut.set(colorAt(scale, lo + (k / (LUT_SIZE - 1)) * (hi - lo)), k * 3);
   luts.set(scale, lut);
   return lut;
 }

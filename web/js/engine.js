@@ -1,6 +1,6 @@
-// Loading the engine and files. The engine is the SIMD build where WebAssembly SIMD exists, else
-// the scalar build (TOOLCHAIN.md §6). Paths are resolved against the page's base URL, never
-// this module's, so the site works from any sub-path.
+// Loading the engine and files, for both pages (main.js, lesson.js). The engine is the SIMD build
+// where WebAssembly SIMD exists, else the scalar build (TOOLCHAIN.md §6). Paths are resolved
+// against the page's base URL, never this module's, so the site works from any sub-path.
 
 // A 29-byte module that validates only where WebAssembly SIMD exists.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);

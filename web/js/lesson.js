@@ -6,7 +6,8 @@
 import { O_IMAGE, X_IMAGE, ANTI_DIAGONAL_FILTER, LECTURE_BIAS } from './lecture-data.js';
 import { buildOxModel, outSize, OX_INPUT_SIZE, OX_LABELS } from './ox-model.js';
 import { renderGrid, renderLegend } from './render/grid.js';
-import { loadEngine, runModel, channel } from './lesson/engine.js';
+import { loadEngine } from './engine.js';
+import { runModel, channel } from './lesson/trace.js';
 import { tapsModel, padModel, oxDenseWeights } from './lesson/models.js';
 import { interactiveGrid } from './lesson/cells.js';
 import { createFilterEditor } from './lesson/filter-editor.js';

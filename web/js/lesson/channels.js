@@ -5,7 +5,7 @@
 // Handed its elements and the engine; every computed number comes from a trace.
 
 import { renderGrid, renderLegend } from '../render/grid.js';
-import { channel, runModel } from './engine.js';
+import { channel, runModel } from './trace.js';
 import { convModel } from './models.js';
 import { interactiveGrid } from './cells.js';
 import { formatProse } from './window-view.js';

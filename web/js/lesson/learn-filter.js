@@ -14,6 +14,7 @@ import { O_IMAGE, X_IMAGE, ANTI_DIAGONAL_FILTER, LECTURE_BIAS } from '../lecture
 import { OX_INPUT_SIZE, OX_LABELS } from '../ox-model.js';
 import { renderGrid, renderLegend } from '../render/grid.js';
 import { renderLineChart } from '../render/line-chart.js';
+import { renderBars } from '../render/probabilities.js';
 import { makeOxDataset, describeSample } from './ox-dataset.js';
 import { formatProse } from './window-view.js';
 
@@ -196,26 +197,7 @@ export function createLearnFilter(els, cs, { onError = () => {} } = {}) {
 
   // One test image's probabilities as bars (built once, then updated) and the verdict.
   function showProbabilities({ list, verdict }, probs, truth) {
-    if (list.children.length !== OX_LABELS.length) {
-      list.replaceChildren(...OX_LABELS.map((label) => {
-        const span = (className, ...children) => {
-          const el = doc.createElement('span');
-          el.className = className;
-          el.append(...children);
-          return el;
-        };
-        const item = doc.createElement('li');
-        item.dataset.label = label;
-        item.append(span('prob-label', label), span('prob-track', span('prob-bar')), span('prob-value'));
-        return item;
-      }));
-    }
-    OX_LABELS.forEach((label, i) => {
-      const item = list.children[i];
-      item.dataset.value = String(probs[i]);
-      item.querySelector('.prob-bar').style.width = `${(probs[i] * 100).toFixed(1)}%`;
-      item.querySelector('.prob-value').textContent = probText(probs[i]);
-    });
+    renderBars(list, OX_LABELS, probs, probText);
     const best = probs[1] > probs[0] ? 1 : 0;
     const right = OX_LABELS[best] === truth;
     verdict.dataset.label = OX_LABELS[best];

@@ -4,7 +4,7 @@
 // Handed its elements, the engine and a loader for the shipped CNN.
 
 import { buildOxModel } from '../ox-model.js';
-import { countParameters } from './engine.js';
+import { countParameters } from './trace.js';
 import { dnnModel, DNN_LAYERS, readTensorShapes } from './models.js';
 
 const fmt = (n) => n.toLocaleString('en-US');

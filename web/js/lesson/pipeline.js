@@ -3,7 +3,8 @@
 // Handed its elements; every number is read from the trace.
 
 import { renderGrid, renderLegend, formatNumber } from '../render/grid.js';
-import { channel } from './engine.js';
+import { renderBars } from '../render/probabilities.js';
+import { channel } from './trace.js';
 import { markBlocks } from './cells.js';
 import { formatProse } from './window-view.js';
 
@@ -34,26 +35,7 @@ export function renderPipeline(els, run, { poolSize, denseWeights, labels }) {
 }
 
 function renderProbabilities(els, probs, labels) {
-  const doc = els.probabilities.ownerDocument;
-  els.probabilities.replaceChildren(...labels.map((label, i) => {
-    const item = doc.createElement('li');
-    item.dataset.label = label;
-    item.dataset.value = String(probs[i]);
-    const name = doc.createElement('span');
-    name.className = 'prob-label';
-    name.textContent = label;
-    const track = doc.createElement('span');
-    track.className = 'prob-track';
-    const bar = doc.createElement('span');
-    bar.className = 'prob-bar';
-    bar.style.width = `${(probs[i] * 100).toFixed(1)}%`;
-    track.append(bar);
-    const value = doc.createElement('span');
-    value.className = 'prob-value';
-    value.textContent = formatNumber(probs[i]);
-    item.append(name, track, value);
-    return item;
-  }));
+  renderBars(els.probabilities, labels, probs, formatNumber);
   const best = probs[0] >= probs[1] ? 0 : 1;
   const tie = probs[0] === probs[1];
   els.prediction.dataset.label = tie ? '' : labels[best];

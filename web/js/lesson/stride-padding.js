@@ -8,7 +8,7 @@
 
 import { renderGrid, renderLegend } from '../render/grid.js';
 import { PADDING_INPUT, PADDING_SLIDE_OUTPUT, VERTICAL_EDGE_FILTER } from '../lecture-data.js';
-import { channel, runModel } from './engine.js';
+import { channel, runModel } from './trace.js';
 import { convModel, padModel, tapsModel, TAP_VALUE } from './models.js';
 import { cellsOf, interactiveGrid } from './cells.js';
 import { formatProse, renderWindowView } from './window-view.js';

@@ -5,7 +5,7 @@
 // Handed its elements; every number it shows is read from the trace.
 
 import { renderGrid, renderLegend } from '../render/grid.js';
-import { channel } from './engine.js';
+import { channel } from './trace.js';
 import { TAP_DOT, TAP_VALUE } from './models.js';
 import { markCurrent, markPadding, markWindow } from './cells.js';
 

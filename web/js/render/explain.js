@@ -6,18 +6,11 @@
 // in the model file, so the two can be compared. Returns the marks to draw (receptive field).
 
 import { domainOf, scaleFor, valueKind } from '../colors.js';
+import { el } from './dom.js';
 import { formatNumber, renderGrid } from './grid.js';
 import { explainConv, explainDense, explainPool, receptiveField } from './receptive-field.js';
 
 const fmt = (v) => formatNumber(v).replace('-', '\u2212');  // typographic minus in prose
-
-function el(parent, tag, className, text) {
-  const e = parent.ownerDocument.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  parent.append(e);
-  return e;
-}
 
 // A small numeric table; role names it for tests and screen readers.
 function table(parent, matrix, role, colorScale, domain, caption) {

@@ -1,20 +1,10 @@
 // Numeric grids: a matrix [rows][cols] → a <table data-grid="NAME"> whose cells show the numbers,
-// shaded by a colour scale. Knows nothing of the engine or the page; it is handed its elements.
-// Scales (colour-blind safe; one per value kind):
-//   diverging  — signed values (conv output, weights): blue < 0, white at 0, orange > 0,
-//                symmetric domain [−m, m]
-//   sequential — values ≥ 0 (post-ReLU, pooled, probabilities): white → orange, domain [0, m]
-//   grey       — pixel images where black = 1: white → near-black, domain [0, m]
+// shaded by a colour scale of ../colors.js (diverging for signed values, sequential for values ≥ 0,
+// grey for pixel images where black = 1; here every domain is [−m, m] or [0, m] of the values
+// unless given). Knows nothing of the engine or the page; it is handed its elements.
 // Text is black or white, whichever contrasts more with the cell (WCAG relative luminance).
 
-// prettier-ignore
-const STOPS = {
-  diverging:  [[-1, '#2166ac'], [-0.5, '#92c5de'], [0, '#f7f7f7'], [0.5, '#fdb863'], [1, '#e66101']],
-  sequential: [[0, '#ffffff'], [0.33, '#fee0b6'], [0.66, '#fdb863'], [1, '#e66101']],
-  grey:       [[0, '#ffffff'], [1, '#1a1a1a']],
-};
-
-export const SCALE_NAMES = Object.freeze(Object.keys(STOPS));
+import { colorAt, hexToRgb, SCALE_NAMES, STOPS } from '../colors.js';
 
 const DARK_TEXT = '#111111';
 const LIGHT_TEXT = '#ffffff';
@@ -56,7 +46,7 @@ export function cellColors(value, scale, [lo, hi]) {
   } else {
     t = clamp((value - lo) / (hi - lo || 1), 0, 1);
   }
-  const rgb = interpolate(STOPS[scale], t);
+  const rgb = colorAt(scale, t);
   return { background: toCss(rgb), color: textOn(rgb) };
 }
 
@@ -119,25 +109,6 @@ export function renderLegend(element, { scale, domain, format = formatNumber }) 
 
 function clamp(x, lo, hi) {
   return Math.min(hi, Math.max(lo, x));
-}
-
-function hexToRgb(hex) {
-  const n = parseInt(hex.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
-function interpolate(stops, t) {
-  for (let i = 1; i < stops.length; i++) {
-    const [t1, c1] = stops[i];
-    if (t <= t1 || i === stops.length - 1) {
-      const [t0, c0] = stops[i - 1];
-      const f = clamp((t - t0) / (t1 - t0), 0, 1);
-      const a = hexToRgb(c0);
-      const b = hexToRgb(c1);
-      return a.map((x, k) => Math.round(x + f * (b[k] - x)));
-    }
-  }
-  return hexToRgb(stops[0][1]);
 }
 
 function toCss([r, g, b]) {

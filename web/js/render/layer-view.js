@@ -5,6 +5,7 @@
 // It is handed its panel element and builds inside it; it knows nothing of pointers.
 
 import { domainOf, scaleFor } from '../colors.js';
+import { el } from './dom.js';
 import { cellPixels, drawKernels, drawMap, drawVector, kernelTiles } from './heatmap.js';
 import { renderGrid, renderLegend } from './grid.js';
 
@@ -31,14 +32,6 @@ function describe({ type, spec, inDims, outDims }) {
     case 'softmax': return 'e^z / Σ e^z: the scores become probabilities that add up to 1.';
     default: return `Layer type ${type}.`;
   }
-}
-
-function el(parent, tag, className, text) {
-  const e = parent.ownerDocument.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  parent.append(e);
-  return e;
 }
 
 // A highlight rectangle {y0, x0, y1, x1} (cells, inclusive) over a map of h × w cells, in marks.

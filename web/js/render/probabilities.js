@@ -1,7 +1,10 @@
 // The prediction: the winning class with its confidence (and the page contract's attributes
 // data-digit, data-label, data-confidence on #prediction, all empty when nothing is drawn), and
 // the class probabilities as horizontal bars: one <li> per class with its label, a bar whose
-// length is the probability, and the number; the winner is marked. Handed its elements.
+// length is the probability, and the number; the winner is marked. Handed its elements. The
+// bars themselves (renderBars) are the lesson's too.
+
+import { el } from './dom.js';
 
 // elements {box, digit, text, list}; result {best, label, confidence, probs} or null.
 export function renderPrediction({ box, digit, text, list }, labels, result) {
@@ -13,33 +16,37 @@ export function renderPrediction({ box, digit, text, list }, labels, result) {
   renderProbabilities(list, labels, result ? result.probs : null, result ? result.best : -1);
 }
 
+// The demo's bars: percentages, the winner marked, each item labelled for screen readers.
 export function renderProbabilities(list, labels, probs, best) {
-  const doc = list.ownerDocument;
+  renderBars(list, labels, probs, (p) => `${(p * 100).toFixed(1)}%`).forEach((item, i) => {
+    const label = labels[i];
+    item.classList.toggle('best', probs !== null && i === best);
+    item.setAttribute('aria-label', probs ? `${label}: ${(probs[i] * 100).toFixed(1)} percent` : `${label}: no prediction`);
+  });
+}
+
+// Probability bars in list, one <li data-label data-value> per label: .prob-label, .prob-track >
+// .prob-bar (as long as the probability), .prob-value (format(p)). Items are built once and then
+// updated, so a bar can move. probs: numbers, or null for no prediction (empty bars). → the items.
+export function renderBars(list, labels, probs, format) {
   if (list.children.length !== labels.length) {
-    list.replaceChildren(...labels.map((label) => {
+    const doc = list.ownerDocument;
+    list.replaceChildren(...labels.map(() => {
       const item = doc.createElement('li');
-      const name = doc.createElement('span');
-      name.className = 'prob-label';
-      name.textContent = label;
-      const track = doc.createElement('span');
-      track.className = 'prob-track';
-      const bar = doc.createElement('span');
-      bar.className = 'prob-bar';
-      track.append(bar);
-      const value = doc.createElement('span');
-      value.className = 'prob-value';
-      item.append(name, track, value);
+      el(item, 'span', 'prob-label');
+      el(el(item, 'span', 'prob-track'), 'span', 'prob-bar');
+      el(item, 'span', 'prob-value');
       return item;
     }));
   }
-  labels.forEach((label, i) => {
-    const item = list.children[i];
+  const items = Array.from(list.children);
+  items.forEach((item, i) => {
     const p = probs ? probs[i] : 0;
-    item.dataset.label = label;
+    item.dataset.label = labels[i];
     item.dataset.value = probs ? String(p) : '';
-    item.classList.toggle('best', probs !== null && i === best);
+    item.querySelector('.prob-label').textContent = labels[i];
     item.querySelector('.prob-bar').style.width = `${(p * 100).toFixed(1)}%`;
-    item.querySelector('.prob-value').textContent = probs ? `${(p * 100).toFixed(1)}%` : '–';
-    item.setAttribute('aria-label', probs ? `${label}: ${(p * 100).toFixed(1)} percent` : `${label}: no prediction`);
+    item.querySelector('.prob-value').textContent = probs ? format(p) : '\u2013';
   });
+  return items;
 }

@@ -1,26 +1,6 @@
-// The lesson's door to the wasm engine: loading it (SIMD build, or the scalar one where WebAssembly
-// SIMD is missing) and running a model file once. Every number the lesson shows comes through here.
-// Knows nothing of the page: it is handed the page's base URL.
-
-// A 29-byte module that validates only where WebAssembly SIMD exists (TOOLCHAIN.md §6).
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
-const ENGINE_SIMD = './engine/convscope.mjs';
-const ENGINE_SCALAR = './engine/convscope-scalar.mjs';
-
-// → {cs, kind}. Paths resolve against the page (baseUrl), so the site works from any sub-path.
-export async function loadEngine(baseUrl) {
-  const simd = WebAssembly.validate(SIMD_PROBE);
-  const path = simd ? ENGINE_SIMD : ENGINE_SCALAR;
-  let createConvScope;
-  try {
-    ({ default: createConvScope } = await import(new URL(path, baseUrl).href));
-  } catch (e) {
-    const why = simd ? '' : 'This browser has no WebAssembly SIMD, and the scalar build is needed. ';
-    throw new Error(`${why}Could not load the engine (${path.slice(2)}): ${e.message}`);
-  }
-  const cs = await createConvScope();
-  return { cs, kind: simd ? 'WebAssembly SIMD' : 'WebAssembly (scalar)' };
-}
+// The lesson's runs of the engine: a model file through one forward pass, its parameter count, and
+// one channel of a trace layer as rows. Every number the lesson shows comes through here. The engine
+// itself is loaded by ../engine.js, as for the demo page; this module is handed it (cs).
 
 // Loads bytes, runs one forward pass on input (numbers, C·H·W), frees the model.
 // → {layers: {name: {type, shape: number[], data: Float32Array}}, order: [names], output, parameters}
