@@ -552,8 +552,8 @@ test('your own model: a good file is added and used; a bad one is refused with a
     await page.waitForSelector('[data-model="own"] input:checked', { timeout: TIMEOUT });
     assert.equal(await page.locator('[data-layer="sigmoid1"]').count(), 1);
     await page.setInputFiles('#model-file', { name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('nope') });
-    await page.waitForFunction(() => !document.querySelector('#error').hidden, null, { timeout: TIMEOUT });
-    assert.match(await page.textContent('#error'), /broken\.safetensors/);
+    await page.locator('[role="alert"]').waitFor({ state: 'visible', timeout: TIMEOUT });  // beside the file input
+    assert.match(await page.textContent('[role="alert"]'), /broken\.safetensors/);
     assert.equal(await page.locator('[data-layer="sigmoid1"]').count(), 1, 'the last good model stays');
     assert.deepEqual(problems, []);
   } finally {

@@ -6,7 +6,7 @@
 import { O_IMAGE, X_IMAGE, ANTI_DIAGONAL_FILTER, LECTURE_BIAS } from './lecture-data.js';
 import { buildOxModel, outSize, OX_INPUT_SIZE, OX_LABELS } from './ox-model.js';
 import { renderGrid, renderLegend } from './render/grid.js';
-import { loadEngine } from './engine.js';
+import { fetchBytes, loadEngine } from './engine.js';
 import { runModel, channel } from './lesson/trace.js';
 import { tapsModel, padModel, oxDenseWeights } from './lesson/models.js';
 import { interactiveGrid } from './lesson/cells.js';
@@ -248,13 +248,8 @@ function drawFixedSections(cs) {
   }, cs, { onError: showError });
 }
 
-// The shipped CNN may not exist yet: a 404 is "not yet", not a failure.
-async function loadShippedCnn() {
-  const response = await fetch(new URL(SHIPPED_CNN, document.baseURI));
-  if (response.status === 404) return null;
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
+// The shipped CNN is in git: any failure to get it (a 404 too) is an error, shown in its section.
+const loadShippedCnn = () => fetchBytes(SHIPPED_CNN, document.baseURI);
 
 async function main() {
   const status = $('#status');
@@ -263,9 +258,13 @@ async function main() {
     setupControls();
     recompute();
     drawFixedSections(engine.cs);
-    await renderShippedCnn({
+    const cnnTotal = await renderShippedCnn({
       section: $('#cnn-params'), note: $('#cnn-note'), body: $('#cnn-params-body'), total: $('#cnn-total'), check: $('#cnn-check'),
     }, engine.cs, loadShippedCnn);
+    if (cnnTotal === null) {  // its note now says what failed: an error of that section, the rest works
+      $('#cnn-note').classList.add('error');
+      $('#cnn-note').setAttribute('role', 'alert');
+    }
     status.textContent = `Engine loaded (${engine.kind}). Every number below is computed by it.`;
     document.body.dataset.ready = 'true';
   } catch (e) {

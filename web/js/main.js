@@ -1,20 +1,27 @@
-// Demo page (web/index.html): draw a digit; the engine preprocesses it the MNIST way and runs the
-// model, recording every layer; each layer's output is drawn in its panel, and a clicked or
-// hovered cell is explained with the engine's numbers. Two shipped models (CNN and DNN) can be
-// switched, or your own loaded. The only module of this page that touches document.
+// Demo page (web/index.html): draw a digit; the engine preprocesses it the MNIST way, the picture is
+// fitted to the model's input (input-adapter.js) and the model runs, recording every layer; each
+// layer's output is drawn in its panel, and a clicked or hovered cell is explained with the
+// engine's numbers. Two shipped models (CNN and DNN) can be switched, or your own loaded from a
+// file (picked or dropped): any input size and labels; a bad file is refused with the engine's
+// message and the model in use stays. The only module of this page that touches document.
 // URL parameters (for development): ?model=<url of the CNN file>&compare=<url of the DNN file>.
 
 import { loadEngine } from './engine.js';
 import { DrawPad } from './draw-pad.js';
-import { frameScheduler, inputFromInk, loadModels, loadSamples, openModel, runModel } from './predict.js';
+import { frameScheduler, inputFromInk, loadModels, loadSamples, runModel } from './predict.js';
+import { adaptInput, inputSize } from './input-adapter.js';
+import { asProbabilities, describeLoaded, modelFacts, readModelFile, shapeText } from './model-loader.js';
+import { acceptFileDrops } from './file-drop.js';
+import { cellAt, cellForKey, sameCell } from './cell-picker.js';
 import { valueKind } from './colors.js';
 import { drawMap } from './render/heatmap.js';
 import { renderLegend } from './render/grid.js';
 import { addMark, createLayerView } from './render/layer-view.js';
 import { renderExplanation } from './render/explain.js';
 import { renderPrediction } from './render/probabilities.js';
-import { layerGeometry, moveSelection } from './render/receptive-field.js';
+import { layerGeometry } from './render/receptive-field.js';
 import { renderModelOptions, renderSampleStrip } from './render/choosers.js';
+import { modelTexts, renderModelInfo, renderModelTexts } from './render/model-info.js';
 
 const $ = (selector) => document.querySelector(selector);
 const BASE = document.baseURI;
@@ -27,7 +34,7 @@ const SAMPLES_FILE = './models/mnist-samples.json';
 
 const state = {
   cs: null, models: new Map(), current: null, geoms: [], views: [],
-  sample: null, samples: [], result: null, selection: null, pinned: false,
+  sample: null, samples: [], result: null, selection: null, pinned: false, ownLoads: 0,
 };
 let pad;
 const scheduler = frameScheduler(() => update());
@@ -38,13 +45,17 @@ function setStatus(text, fraction = null) {
   else $('#load-progress').value = fraction;
 }
 
-// source 'input': an error about the current drawing, hidden again by the next good update.
-// Only a shown error has role="alert", so the page never holds more than the errors it shows.
+// An error shown in el: #error (the page, or source 'input': the drawing, hidden again by the next
+// good update) or #model-error (a model file, beside the file input). Only a shown error has
+// role="alert", so the page never holds more than the errors it shows.
+function showAlert(el, message) {
+  Object.assign(el, { textContent: message, hidden: false }).setAttribute('role', 'alert');
+}
+const hideAlert = (el) => Object.assign(el, { hidden: true }).removeAttribute('role');
 function showError(message, source = 'page') {
-  Object.assign($('#error'), { textContent: message, hidden: false }).setAttribute('role', 'alert');
+  showAlert($('#error'), message);
   $('#error').dataset.source = source;
 }
-const hideError = () => Object.assign($('#error'), { hidden: true }).removeAttribute('role');
 
 const current = () => state.models.get(state.current);
 
@@ -66,7 +77,8 @@ function buildPanels() {
 
 // ---- One update: input → forward pass → every picture ----
 
-function currentInput() {
+// The drawing (or the chosen sample) as a 28×28 MNIST-style picture, or null when nothing is drawn.
+function currentPicture() {
   if (pad.strokeCount === 0 && state.sample) return state.sample.input;
   if (pad.isEmpty) return null;
   return inputFromInk(state.cs, pad.ink());
@@ -75,22 +87,25 @@ function currentInput() {
 function update() {
   const t0 = performance.now();
   const loaded = current();
-  let input, result;
+  const shape = loaded.architecture.input;
+  let picture, result;
   try {
-    input = currentInput();
+    picture = currentPicture();
     // With nothing drawn the panels show the network's answer to a blank image; no prediction.
-    result = runModel(loaded, input ?? new Float32Array(loaded.model.architecture.input.height * loaded.model.architecture.input.width));
+    result = asProbabilities(runModel(loaded, picture ? adaptInput(picture, shape) : new Float32Array(inputSize(shape))), loaded);
   } catch (e) {
     showError(`The engine refused this input: ${e.message}`, 'input');
     return;  // keep the last good state on screen
   }
-  if ($('#error').dataset.source === 'input') hideError();
+  if ($('#error').dataset.source === 'input') hideAlert($('#error'));
   const t1 = performance.now();
   state.result = result;
-  drawMap($('#input-canvas'), result.input, 0, 28, 28, 'grey', [0, 1]);
+  drawMap($('#input-canvas'), result.input, 0, shape.height, shape.width, 'grey', [0, 1]);  // channel 0 (all are equal)
   renderLegend($('#input-legend'), { scale: 'grey', domain: [0, 1] });
   renderPrediction({ box: $('#prediction'), digit: $('#prediction-digit'), text: $('#prediction-text'), list: $('#probabilities') },
-    loaded.labels, input ? result : null);
+    loaded.labels, picture ? result : null);
+  $('#prediction').dataset.digit = picture && loaded.digits ? result.label : '';  // data-digit: digit models only
+  if (!picture) $('#prediction-text').textContent = modelTexts(loaded).nothingDrawn;
   state.views.forEach((view, i) => {
     if (!view) return;
     try {
@@ -130,7 +145,7 @@ function refreshExplanation() {
   view.explainBox.classList.toggle('pinned', state.pinned);
   for (const m of marks) {
     if (m.layer === -1) {
-      addMark($('#input-marks'), m, 28, 28, m.kind);
+      addMark($('#input-marks'), m, current().architecture.input.height, current().architecture.input.width, m.kind);
     } else if (m.index !== undefined) {
       state.views[m.layer]?.markIndex(m.index, m.kind);
     } else {
@@ -141,73 +156,46 @@ function refreshExplanation() {
   }
 }
 
-// The cell under a pointer event in the layer panels → selection, or null.
-function hitTest(e) {
-  const section = e.target.closest?.('[data-layer]');
-  const layer = state.views.findIndex((v) => v && v.panel === section);
-  if (layer < 0) return null;
-  const td = e.target.closest('table.vector-table td');
-  if (td) return { layer, part: 'output', index: td.cellIndex };
-  const fig = e.target.closest('figure.map');
-  const canvas = fig?.querySelector('canvas');
-  if (!canvas) return null;
-  const r = canvas.getBoundingClientRect();
-  const col = Math.min(canvas.width - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * canvas.width)));
-  const row = Math.min(canvas.height - 1, Math.max(0, Math.floor(((e.clientY - r.top) / r.height) * canvas.height)));
-  const part = fig.dataset.part;
-  if (part === 'weights') return { layer, part, channel: Number(fig.dataset.channel) };
-  if (fig.dataset.channel !== undefined) return { layer, part, channel: Number(fig.dataset.channel), y: row, x: col };
-  const index = row * Number(canvas.dataset.cols) + col;
-  return index < state.geoms[layer].outDims[0] ? { layer, part, index } : null;
-}
-
-const sameCell = (a, b) => a && b && ['layer', 'part', 'channel', 'y', 'x', 'index'].every((k) => a[k] === b[k]);
-
 function select(sel, pinned) {
   state.selection = sel;
   state.pinned = pinned && sel !== null;
   refreshExplanation();
 }
 
-// Arrow keys move the selected cell inside a focused set of maps; [ and ] change the map.
-function onMapsKey(e) {
-  const maps = e.target.closest('.maps');
-  if (!maps) return;
-  if (e.key === 'Escape') return select(null, false);
-  const layer = Number(maps.dataset.layerIndex);
-  const part = maps.closest('.layer-part').dataset.part;
-  const cols = Number(maps.querySelector('canvas')?.dataset.cols) || state.geoms[layer].outDims[0];
-  const sel = moveSelection(state.selection, e.key, { layer, part, geom: state.geoms[layer], count: maps.querySelectorAll('figure.map').length, cols });
-  if (!sel) return;
-  e.preventDefault();
-  select(sel, true);
-}
-
 // ---- Models and samples ----
 
+// The page follows the model: its wording, facts, input size, class bars and panels.
 function selectModel(key) {
   state.current = key;
-  renderModelOptions($('#model-options'), [...state.models].map(([k, m]) => ({ key: k, ...m })), key);
+  const m = current();
+  renderModelOptions($('#model-options'), [...state.models].map(([k, entry]) => ({ key: k, ...entry })), key);
   document.body.dataset.model = key;
+  renderModelTexts({ drawTitle: $('#draw-title-text'), drawHelp: $('#draw-help'), inputNote: $('#input-note'), inputCanvas: $('#input-canvas'),
+    prediction: $('#prediction'), list: $('#probabilities'), probNote: $('#prob-note') }, m);
+  renderModelInfo($('#model-info'), modelFacts(m));
   buildPanels();
   update();
 }
 
+// A file picked or dropped. Only the latest of overlapping loads counts; until one succeeds the
+// model in use stays, and keeps predicting.
 async function loadOwnModel(file) {
+  const load = ++state.ownLoads;
+  hideAlert($('#model-error'));
+  $('#model-status').textContent = `Loading ${file.name}…`;
   try {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const loaded = openModel(state.cs, bytes, file.name);
-    const { channels, height, width } = loaded.architecture.input;
-    if (channels !== 1 || height !== 28 || width !== 28) {
-      loaded.model.delete();
-      throw new Error(`${file.name}: expects ${channels}×${height}×${width} inputs; this page draws 1×28×28 digits`);
-    }
-    state.models.get('own')?.model.delete();
-    state.models.set('own', { ...loaded, title: file.name, note: 'your model' });
-    hideError();
+    const loaded = await readModelFile(state.cs, file);
+    if (load !== state.ownLoads) return loaded.model.delete();
+    const previous = state.models.get('own');
+    state.models.set('own', { ...loaded, title: file.name, note: `your model: ${shapeText(loaded.architecture.input)} → ${loaded.labels.length} classes` });
     selectModel('own');
+    previous?.model.delete();
+    $('#model-status').textContent = `Loaded ${file.name}.`;
   } catch (e) {
-    showError(`Could not load your model: ${e.message}`);
+    if (load !== state.ownLoads) return;
+    $('#model-status').textContent = '';
+    showAlert($('#model-error'), `Could not load your model: ${e.message}. Still using ${current().title}.`);
+    $('#model-error').scrollIntoView({ block: 'nearest' });  // after a drop far down the page
   }
 }
 
@@ -224,7 +212,7 @@ async function loadAll() {
   ]);
   if (models[0].error) throw new Error(`Could not load the model: ${models[0].error.message}`);
   for (const m of models) {
-    if (m.loaded) state.models.set(m.key, { ...m.loaded, title: m.title, note: m.note });
+    if (m.loaded) state.models.set(m.key, { ...describeLoaded(m.loaded), title: m.title, note: m.note });
     else showError(`The ${m.title} model is not available: ${m.error.message}`);
   }
 }
@@ -235,8 +223,8 @@ function wire() {
   pad = new DrawPad($('#draw-canvas'), {
     onChange(kind) {
       if (kind === 'clear' || (kind === 'undo' && !pad.background)) state.sample = null;
-      if (kind === 'draw') scheduler.request();
-      else scheduler.flush();
+      if (kind !== 'draw') scheduler.flush();
+      else if (!current().slow) scheduler.request();  // a slow model reads the stroke when it ends
     },
   });
   $('#clear-button').addEventListener('click', () => pad.clear());
@@ -254,31 +242,41 @@ function wire() {
     pad.setBackground(state.sample.bytes, 28, 28);
   });
   $('#model-options').addEventListener('change', (e) => {
-    if (e.target.name === 'model') selectModel(e.target.value);
+    if (e.target.name !== 'model') return;
+    hideAlert($('#model-error'));  // its "still using" no longer holds
+    selectModel(e.target.value);
   });
   $('#model-file').addEventListener('change', (e) => {
-    if (e.target.files[0]) loadOwnModel(e.target.files[0]);
+    const file = e.target.files[0];
+    e.target.value = '';  // the same file can be picked again
+    if (file) loadOwnModel(file);
   });
   const panels = $('#layer-panels');
   panels.addEventListener('pointermove', (e) => {
     if (state.pinned || e.pointerType === 'touch') return;
-    const sel = hitTest(e);
+    const sel = cellAt(e, state.views, state.geoms);
     if (sel && !sameCell(sel, state.selection)) select(sel, false);
   });
   panels.addEventListener('pointerleave', () => {
     if (!state.pinned && state.selection) select(null, false);
   });
   panels.addEventListener('click', (e) => {
-    const sel = hitTest(e);
+    const sel = cellAt(e, state.views, state.geoms);
     if (!sel) return;
     if (state.pinned && sameCell(sel, state.selection)) select(null, false);
     else select(sel, true);
   });
-  panels.addEventListener('keydown', onMapsKey);
+  panels.addEventListener('keydown', (e) => {  // arrows move the cell, [ ] the map, Esc clears
+    const sel = cellForKey(e, state.selection, state.geoms);
+    if (sel === undefined) return;
+    if (sel) e.preventDefault();
+    select(sel, sel !== null);
+  });
 }
 
 async function main() {
   try {
+    acceptFileDrops(document, $('#drop-hint'), (file) => state.current && loadOwnModel(file));  // a drop never leaves the page
     setStatus('Loading the engine…');
     const { cs, kind } = await loadEngine(BASE);
     state.cs = cs;
