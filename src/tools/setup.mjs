@@ -22,6 +22,7 @@ const DEBIAN = {
   'libbenchmark-dev': '/usr/include/benchmark/benchmark.h',
   'wabt': '/usr/bin/wasm-objdump',
   'chromium': '/usr/bin/chromium',
+  'python3': '/usr/bin/python3',  // runs the PyTorch exporter's tests (they skip without python3-torch)
 };
 
 function run(cmd, args, options = {}) {
