@@ -9,10 +9,12 @@
 #include <memory>
 #include <string>
 
+#include "data/jets.hpp"
 #include "kernels/kernels.hpp"
 #include "model/model_io.hpp"
 #include "preprocess/mnist_style.hpp"
 #include "train/init.hpp"
+#include "train/metrics.hpp"
 #include "train/trainer.hpp"
 
 using emscripten::val;
@@ -292,6 +294,58 @@ val preprocess(const val& pixels, const val& width, const val& height) {
   });
 }
 
+// ---- The jet lab: generated W/Z vs QCD images (data/jets.hpp) and ROC metrics. ----
+
+// cs.generateJets(count, seed) -> {images: Float32Array(count·625), labels: Int32Array(count),
+// height: 25, width: 25}; the same images as the native generator for the same seed.
+val generate_jets(double count, double seed) {
+  return guarded([&] {
+    if (!(count >= 1 && count <= 100000) || count != std::floor(count))
+      throw convscope::Error("generateJets: count must be a whole number from 1 to 100000, got " +
+                             val(count).call<std::string>("toString"));
+    if (!(seed >= 0 && seed <= 4294967295.0) || seed != std::floor(seed))
+      throw convscope::Error("generateJets: seed must be a whole number from 0 to 4294967295, got " +
+                             val(seed).call<std::string>("toString"));
+    const convscope::Dataset d =
+        convscope::generate_jets(static_cast<std::size_t>(count), static_cast<std::uint32_t>(seed));
+    val out = val::object();
+    out.set("images", float32_array(d.images.data(), d.images.size()));
+    out.set("labels", val::global("Int32Array")
+                          .new_(emscripten::typed_memory_view(d.labels.size(), d.labels.data())));
+    out.set("height", d.rows);
+    out.set("width", d.cols);
+    return out;
+  });
+}
+
+// Labels from JS for the ROC metrics: each exactly 0 (background) or 1 (signal).
+std::vector<std::int32_t> binary_labels(const val& labels) {
+  if (labels.isUndefined() || labels.isNull() || !labels["length"].isNumber())
+    throw convscope::Error("labels: expected an Int32Array or an array of 0 (background) and 1 (signal)");
+  const auto values = emscripten::convertJSArrayToNumberVector<double>(labels);
+  std::vector<std::int32_t> out(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] != 0 && values[i] != 1)
+      throw convscope::Error("labels: label " + std::to_string(i) + " is " +
+                             val(values[i]).call<std::string>("toString") + ", expected 0 or 1");
+    out[i] = static_cast<std::int32_t>(values[i]);
+  }
+  return out;
+}
+
+// cs.rocAuc(scores, labels) -> the area under the ROC curve (ties count ½).
+double roc_auc(const val& scores, const val& labels) {
+  return guarded([&] { return convscope::roc_auc(floats_from(scores, "scores"), binary_labels(labels)); });
+}
+
+// cs.backgroundRejection(scores, labels, signalEfficiency) -> 1/ε_B at that ε_S (Infinity if 0).
+double background_rejection(const val& scores, const val& labels, double signal_efficiency) {
+  return guarded([&] {
+    return convscope::background_rejection(floats_from(scores, "scores"), binary_labels(labels),
+                                           signal_efficiency);
+  });
+}
+
 double memory_bytes() { return static_cast<double>(__builtin_wasm_memory_size(0)) * 65536.0; }
 
 // ---- Kernels, exported for tests and benchmarks: fast or reference, on plain arrays. ----
@@ -400,6 +454,9 @@ EMSCRIPTEN_BINDINGS(convscope) {
   function("loadModel", &load_model);
   function("memoryBytes", &memory_bytes);
   function("preprocess", &preprocess);
+  function("generateJets", &generate_jets);
+  function("rocAuc", &roc_auc);
+  function("backgroundRejection", &background_rejection);
   function("kernelConv2d", &kernel_conv2d);
   function("kernelPool2d", &kernel_pool2d);
   function("kernelDense", &kernel_dense);

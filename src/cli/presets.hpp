@@ -37,9 +37,40 @@ inline const char* kMnistDnn = R"({
     {"name": "fc2", "type": "dense", "out_features": 10},
     {"name": "softmax", "type": "softmax"}]})";
 
+// The jet lab's CNN (W/Z vs QCD, 1×25×25 jet images): a 5×5 conv sees a prong and its spread,
+// pooling 25 -> 12 -> 6, a 3×3 conv relates the two prongs; at most 16 channels.
+inline const char* kJetCnn = R"({
+  "input": {"channels": 1, "height": 25, "width": 25},
+  "labels": ["QCD", "W/Z"],
+  "layers": [
+    {"name": "conv1", "type": "conv2d", "out_channels": 8, "kernel": 5, "stride": 1, "padding": 2},
+    {"name": "relu1", "type": "relu"},
+    {"name": "pool1", "type": "maxpool2d", "kernel": 2, "stride": 2},
+    {"name": "conv2", "type": "conv2d", "out_channels": 16, "kernel": 3, "stride": 1, "padding": 1},
+    {"name": "relu2", "type": "relu"},
+    {"name": "pool2", "type": "maxpool2d", "kernel": 2, "stride": 2},
+    {"name": "flatten", "type": "flatten"},
+    {"name": "fc1", "type": "dense", "out_features": 32},
+    {"name": "relu3", "type": "relu"},
+    {"name": "fc2", "type": "dense", "out_features": 2},
+    {"name": "softmax", "type": "softmax"}]})";
+
+// The fully connected net beside it (the lecture's DNN-vs-CNN argument on physics data).
+inline const char* kJetDnn = R"({
+  "input": {"channels": 1, "height": 25, "width": 25},
+  "labels": ["QCD", "W/Z"],
+  "layers": [
+    {"name": "flatten", "type": "flatten"},
+    {"name": "fc1", "type": "dense", "out_features": 64},
+    {"name": "relu1", "type": "relu"},
+    {"name": "fc2", "type": "dense", "out_features": 2},
+    {"name": "softmax", "type": "softmax"}]})";
+
 inline const std::map<std::string, const char*>& all() {
   static const std::map<std::string, const char*> table = {{"mnist-cnn", kMnistCnn},
-                                                           {"mnist-dnn", kMnistDnn}};
+                                                           {"mnist-dnn", kMnistDnn},
+                                                           {"jet-cnn", kJetCnn},
+                                                           {"jet-dnn", kJetDnn}};
   return table;
 }
 
