@@ -3,6 +3,7 @@
 #include <set>
 
 #include "error.hpp"
+#include "io/json_depth.hpp"
 #include "layers/hyperparams.hpp"
 
 namespace convscope {
@@ -10,7 +11,7 @@ namespace convscope {
 Architecture parse_architecture(const std::string& text) {
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(text);
+    j = nlohmann::json::parse(text, json_depth_limit("architecture"));
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("architecture: not valid JSON (") + e.what() + ")");
   }

@@ -1,5 +1,6 @@
 #include "io/mnist_idx.hpp"
 
+#include <filesystem>
 #include <fstream>
 
 #include "error.hpp"
@@ -53,13 +54,18 @@ std::vector<std::uint8_t> parse_idx_labels(const std::uint8_t* bytes, std::size_
   return std::vector<std::uint8_t>(bytes + 8, bytes + size);
 }
 
+// Read in chunks to the end, not sized by tellg(): a directory opens and "ends" at 2^63 - 1,
+// and /proc or pipe files report no size at all.
 std::vector<std::uint8_t> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw Error(path + ": is a directory, not a file");
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open");
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(in.tellg()));
-  in.seekg(0);
-  if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())))
-    throw Error(path + ": read failed");
+  std::vector<std::uint8_t> bytes;
+  std::vector<char> chunk(1 << 16);
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0)
+    bytes.insert(bytes.end(), chunk.data(), chunk.data() + in.gcount());
+  if (in.bad()) throw Error(path + ": read failed");
   return bytes;
 }
 

@@ -2,7 +2,7 @@
 //
 // read_safetensors checks, in this order, and throws convscope::Error naming the first failure:
 //   file     shorter than 8 bytes; header length over 100,000,000 or past the end of the file;
-//            header not valid JSON, or not a JSON object
+//            header not valid JSON, nested more than 64 levels deep, or not a JSON object
 //   metadata "__metadata__" not an object whose values are all strings
 //   tensor   entry not an object; dtype / shape / data_offsets missing or of the wrong type;
 //            dtype other than F32; a dim that is not a non-negative integer; element or byte
@@ -24,6 +24,7 @@
 #include <utility>
 
 #include "error.hpp"
+#include "io/json_depth.hpp"
 
 namespace convscope {
 namespace {
@@ -222,7 +223,7 @@ Safetensors read_safetensors(const std::uint8_t* bytes, std::size_t size) {
   const char* text = reinterpret_cast<const char*>(bytes + 8);
   json header;
   try {
-    header = json::parse(text, text + header_size);
+    header = json::parse(text, text + header_size, json_depth_limit("safetensors: header"));
   } catch (const json::exception& e) {
     fail("header is not valid JSON: " + printable(e.what()));
   }

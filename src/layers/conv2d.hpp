@@ -43,9 +43,14 @@ class Conv2d : public Layer {
     const Window& k = g_.win;
     g_.oh = out_size(g_.h, k.kh, k.sh, k.pad_top, k.pad_bottom, name());
     g_.ow = out_size(g_.w, k.kw, k.sw, k.pad_left, k.pad_right, name());
-    bounded_count({g_.ic * k.kh * k.kw, g_.oh * g_.ow}, name() + " im2col buffer");
-    scratch_.assign(kernels::conv2d_scratch_floats(g_), 0.0f);
+    // factor by factor: IC·KH·KW alone can overflow a 32-bit size_t (wasm)
+    bounded_count({g_.ic, k.kh, k.kw, g_.oh, g_.ow}, name() + " im2col buffer");
     return {g_.oc, g_.oh, g_.ow};
+  }
+
+  std::size_t scratch_values() const override { return kernels::conv2d_scratch_floats(g_); }
+  std::uint64_t forward_ops() const override {
+    return saturating_product({g_.oc, g_.oh, g_.ow, g_.ic, g_.win.kh, g_.win.kw});
   }
 
   std::vector<Param> params() override {
@@ -57,6 +62,7 @@ class Conv2d : public Layer {
     const std::size_t n = x.shape()[0], in_size = g_.ic * g_.h * g_.w,
                       out_size_ = g_.oc * g_.oh * g_.ow;
     shape_output(y, n, {g_.oc, g_.oh, g_.ow});
+    if (kernels == Kernels::fast) scratch_.resize(scratch_values());
     for (std::size_t s = 0; s < n; ++s) {
       const float* in = x.data() + s * in_size;
       float* out = y.data() + s * out_size_;
@@ -92,7 +98,7 @@ class Conv2d : public Layer {
   hyper::Padding padding_;
   kernels::Conv2dGeometry g_{};
   Tensor weight_, bias_, weight_grad_, bias_grad_;
-  std::vector<float> scratch_;           // im2col buffer, sized once at build
+  std::vector<float> scratch_;           // im2col buffer, sized at the first fast forward
   std::vector<float> backward_scratch_;  // sized at the first backward (training only)
 };
 

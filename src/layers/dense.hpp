@@ -28,6 +28,8 @@ class Dense : public Layer {
     return {out_};
   }
 
+  std::uint64_t forward_ops() const override { return saturating_product({in_, out_}); }
+
   std::vector<Param> params() override {
     return {{name() + ".weight", {out_, in_}, &weight_, &weight_grad_},
             {name() + ".bias", {out_}, &bias_, &bias_grad_}};

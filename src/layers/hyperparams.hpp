@@ -1,6 +1,7 @@
 // Reading a layer's hyperparameters from its architecture JSON object, with errors that name
 // the layer, the key, what was expected and what came.
 #pragma once
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -18,11 +19,16 @@ constexpr std::size_t kMaxHyper = 1 << 16;  // larger kernels, strides or sizes 
 inline std::size_t to_size(const Json& v, const std::string& where, std::size_t min) {
   if (!v.is_number_integer())
     throw Error(where + ": expected an integer, got " + v.dump());
-  const auto x = v.get<long long>();
-  if (x < static_cast<long long>(min) || x > static_cast<long long>(kMaxHyper))
-    throw Error(where + ": " + std::to_string(x) + " is out of range (" + std::to_string(min) +
-                ".." + std::to_string(kMaxHyper) + ")");
-  return static_cast<std::size_t>(x);
+  // Read as unsigned when it is one: get<long long> would show 2^64 - 1 as -1.
+  const bool in_range =
+      v.is_number_unsigned()
+          ? v.get<std::uint64_t>() >= min && v.get<std::uint64_t>() <= kMaxHyper
+          : v.get<std::int64_t>() >= static_cast<std::int64_t>(min) &&
+                v.get<std::int64_t>() <= static_cast<std::int64_t>(kMaxHyper);
+  if (!in_range)
+    throw Error(where + ": " + v.dump() + " is out of range (" + std::to_string(min) + ".." +
+                std::to_string(kMaxHyper) + ")");
+  return static_cast<std::size_t>(v.get<std::uint64_t>());
 }
 
 inline const Json& require(const Json& spec, const std::string& layer, const char* key) {

@@ -3,6 +3,9 @@
 // batch [N, dims...]; its backward pass sits beside its forward.
 #pragma once
 #include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +27,17 @@ struct Param {
   Tensor* grad;
 };
 
+// Product of the factors, or UINT64_MAX if it does not fit: for costs that are compared to a limit.
+inline std::uint64_t saturating_product(std::initializer_list<std::size_t> factors) {
+  std::uint64_t n = 1;
+  for (std::size_t f : factors) {
+    if (f != 0 && n > std::numeric_limits<std::uint64_t>::max() / f)
+      return std::numeric_limits<std::uint64_t>::max();
+    n *= f;
+  }
+  return n;
+}
+
 class Layer {
  public:
   explicit Layer(std::string name) : name_(std::move(name)) {}
@@ -38,6 +52,13 @@ class Layer {
   // dims; params() then gives the parameters' shapes. Throws Error naming the layer.
   virtual Dims build(const Dims& in) = 0;
   virtual std::vector<Param> params() { return {}; }
+
+  // One sample's forward-pass cost, known once built, so the model can refuse an architecture
+  // from a file before it allocates or runs anything: scratch floats the layer holds besides
+  // its output, and multiply-adds (or compares); element-wise layers leave it 0 and the model
+  // counts one per output value.
+  virtual std::size_t scratch_values() const { return 0; }
+  virtual std::uint64_t forward_ops() const { return 0; }
 
   // x [N, in dims] -> y [N, out dims]. y keeps its buffer when the shape is unchanged.
   virtual void forward(const Tensor& x, Tensor& y, Kernels kernels) = 0;

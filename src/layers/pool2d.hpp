@@ -42,6 +42,10 @@ class Pool2d : public Layer {
     return {g_.c, g_.oh, g_.ow};
   }
 
+  std::uint64_t forward_ops() const override {
+    return saturating_product({g_.c, g_.oh, g_.ow, g_.win.kh, g_.win.kw});
+  }
+
   void forward(const Tensor& x, Tensor& y, Kernels kernels) override {
     const std::size_t n = x.shape()[0], in_size = g_.c * g_.h * g_.w,
                       out_size_ = g_.c * g_.oh * g_.ow;

@@ -1,5 +1,6 @@
 #include "model/sequential.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "layers/registry.hpp"
@@ -16,17 +17,35 @@ void require_finite(const float* x, std::size_t n, std::size_t first_index) {
 Sequential::Sequential(Architecture arch, const ParamCheck& check)
     : arch_(std::move(arch)), input_size_(bounded_count(arch_.input, "input")) {
   Dims dims = arch_.input;
+  // One sample's budget, summed layer by layer: each term is at most kMaxValues, so `values`
+  // cannot overflow; layer ops saturate and are checked before they are added.
+  std::size_t values = input_size_;
+  std::uint64_t ops = 0;
   for (const auto& spec : arch_.layers) {
     const std::string name = spec.at("name").get<std::string>();
     layers_.push_back(make_layer(name, spec));
-    dims = layers_.back()->build(dims);
-    bounded_count(dims, name + " output");
+    Layer& layer = *layers_.back();
+    dims = layer.build(dims);
+    const std::size_t out = bounded_count(dims, name + " output");
     dims_.push_back(dims);
-    for (const Param& p : layers_.back()->params()) {
+    for (const Param& p : layer.params()) {
       bounded_count(p.shape, p.name);
       if (check) check(p);
     }
+    values += out + layer.scratch_values();
+    if (values > kMaxValues)
+      throw Error(name + ": the model's activations and scratch reach " + std::to_string(values) +
+                  " values per sample by this layer, at most " + std::to_string(kMaxValues));
+    const std::uint64_t layer_ops = std::max<std::uint64_t>(layer.forward_ops(), out);
+    if (layer_ops > kMaxForwardOps - ops)
+      throw Error(name + ": " +
+                  (layer_ops == UINT64_MAX ? "over 2^64" : std::to_string(layer_ops)) +
+                  " multiply-adds per sample (after " + std::to_string(ops) +
+                  " in the layers before), at most " + std::to_string(kMaxForwardOps) +
+                  " for the whole forward pass");
+    ops += layer_ops;
   }
+  sample_values_ = values;
   for (Param& p : params()) {
     *p.value = Tensor::from_shape(p.shape);
     p.value->fill(0.0f);
@@ -38,7 +57,10 @@ Sequential::Sequential(Architecture arch, const ParamCheck& check)
 
   const std::size_t classes = output_size();
   if (arch_.labels.empty()) {
-    for (std::size_t i = 0; i < classes; ++i) labels_.push_back(std::to_string(i));
+    // Not for a large output: a 100-byte architecture with a 4096x4096 last layer made 16 M
+    // strings (500 MB) here.
+    if (classes <= kMaxDefaultLabels)
+      for (std::size_t i = 0; i < classes; ++i) labels_.push_back(std::to_string(i));
   } else if (arch_.labels.size() != classes) {
     throw Error("architecture.labels: " + std::to_string(arch_.labels.size()) +
                 " labels, but the last layer gives " + std::to_string(classes) + " outputs");
@@ -67,6 +89,11 @@ const Tensor& Sequential::forward(const float* x, std::size_t size, std::size_t 
   if (n == 0 || size % input_size_ != 0 || size / input_size_ != n)
     throw Error("input: expected " + std::to_string(n) + " × " + std::to_string(input_size_) +
                 " values " + to_string(arch_.input) + ", got " + std::to_string(size));
+  // Every layer's output holds n × its per-sample size; that product must not wrap a 32-bit
+  // size_t (wasm), or a tensor would be allocated short and written past its end.
+  if (n > SIZE_MAX / sample_values_)
+    throw Error("input: a batch of " + std::to_string(n) + " samples × " +
+                std::to_string(sample_values_) + " values per sample overflows size_t");
   require_finite(x, size);
   const auto shape = batch_shape(n, arch_.input);
   if (!std::equal(shape.begin(), shape.end(), input_.shape().begin(), input_.shape().end()))

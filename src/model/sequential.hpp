@@ -1,6 +1,7 @@
 // Sequential: the layers of an architecture, run in order. A forward pass keeps every layer's
 // output (the page draws them all).
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -14,6 +15,13 @@ namespace convscope {
 // index of x[0] in the caller's numbering.
 void require_finite(const float* x, std::size_t n, std::size_t first_index = 0);
 
+// One sample's forward pass may need at most this many multiply-adds (~10,000 times the shipped
+// CNN): an architecture from a file that asks for more is refused, not run for hours.
+constexpr std::uint64_t kMaxForwardOps = std::uint64_t{1} << 32;
+
+// An architecture without labels gets "0", "1", ... for an output of at most this many values.
+constexpr std::size_t kMaxDefaultLabels = 1 << 16;
+
 class Sequential {
  public:
   // Called for every parameter before any is allocated; throws to refuse (the loader checks
@@ -21,9 +29,13 @@ class Sequential {
   using ParamCheck = std::function<void(const Param&)>;
 
   // Builds every layer against the architecture's input and allocates the parameters (zeros).
+  // Refuses, before allocating, an architecture whose one-sample forward pass would hold more
+  // than kMaxValues activation and scratch values in all, or need more than kMaxForwardOps.
   explicit Sequential(Architecture arch, const ParamCheck& check = nullptr);
 
   const Architecture& architecture() const { return arch_; }
+  // The architecture's labels; without them "0", "1", ... (none if the output has more than
+  // kMaxDefaultLabels values).
   const std::vector<std::string>& labels() const { return labels_; }
   const Dims& input_dims() const { return arch_.input; }
   std::size_t input_size() const { return input_size_; }
@@ -55,6 +67,7 @@ class Sequential {
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<Dims> dims_;
   std::size_t input_size_;
+  std::size_t sample_values_;  // one sample's input, activations and scratch, <= kMaxValues
   Tensor input_;
   std::vector<Tensor> outputs_;
   std::vector<Tensor> grads_;  // grads_[i] = dL/d(output of layer i), for backward
