@@ -5,13 +5,25 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import createConvScope from '../../web/engine/convscope.mjs';
+import { pathToFileURL } from 'node:url';
 import { encodeSafetensors } from '../../web/js/safetensors.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const FORMAT = 'convscope/1';
 
-export function loadEngine() {
+// The suite runs once per build (package.json "test:js"): CONVSCOPE_ENGINE=scalar loads
+// web/engine/convscope-scalar.mjs (no SIMD) instead of convscope.mjs; the same tests, the same
+// thresholds. builds-agree.test.mjs compares the two builds with each other.
+export const ENGINE_FILES = { simd: 'convscope.mjs', scalar: 'convscope-scalar.mjs' };
+export const ENGINE_BUILD = process.env.CONVSCOPE_ENGINE || 'simd';
+if (!(ENGINE_BUILD in ENGINE_FILES)) {
+  throw new Error(`CONVSCOPE_ENGINE=${ENGINE_BUILD}: expected one of ${Object.keys(ENGINE_FILES).join(', ')}`);
+}
+
+// A new instance of the given build (default: the one this run tests).
+export async function loadEngine(build = ENGINE_BUILD) {
+  const file = path.join(ROOT, 'web/engine', ENGINE_FILES[build]);
+  const { default: createConvScope } = await import(pathToFileURL(file).href);
   return createConvScope();
 }
 

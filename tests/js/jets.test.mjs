@@ -5,10 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, loadEngine } from './helpers.mjs';
+import { ENGINE_BUILD, ROOT, loadEngine } from './helpers.mjs';
 
 const cs = await loadEngine();
-const SCALAR = path.join(ROOT, 'web/engine/convscope-scalar.mjs');
 
 // FNV-1a over the images' float bits, then the labels — as checksum() in
 // tests/native/jets_test.cpp, which asserts the same value for the native build.
@@ -53,14 +52,8 @@ test('generateJets: same seed same jets, other seed other jets', () => {
   assert.notDeepEqual(a.images, c.images);
 });
 
-test('generateJets: the SIMD build gives the native images bit for bit', () => {
+test(`generateJets: the ${ENGINE_BUILD} build gives the native images bit for bit`, () => {
   expectNativeJets(cs);
-});
-
-test('generateJets: the scalar build gives the native images bit for bit', async (t) => {
-  if (!existsSync(SCALAR)) return t.skip('no web/engine/convscope-scalar.mjs in this build');
-  const { default: createScalar } = await import(SCALAR);
-  expectNativeJets(await createScalar());
 });
 
 test('generateJets: refuses a bad count or seed with a named Error', () => {
