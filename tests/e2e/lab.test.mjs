@@ -79,9 +79,12 @@ test('Stop stops a run: the step count no longer moves, and the partial model is
   await pickNet('cnn', 'random');
   await page.click('#train-button');
   await page.waitForFunction(() => Number(document.querySelector('#run').dataset.step) >= 20, null, { timeout: TIMEOUT });
+  const clicked = Number((await run()).step);
   await page.click('#stop-button');
   await page.waitForSelector('#run[data-state="stopped"]', { timeout: TIMEOUT });
   const stopped = await run();
+  // The worker reads "stop" between chunks of ~50 ms, i.e. a few batches, not at the epoch's end.
+  assert.ok(Number(stopped.step) < clicked + 100, `stopped at step ${stopped.step}, Stop clicked at step ${clicked}`);
   const progress = await page.$eval('#train-progress', (p) => p.value);
   await page.waitForTimeout(1500);
   const later = await run();
@@ -175,4 +178,39 @@ test('Download model: the file is the trained CNN, and the drawing page loads it
     await drawing.close();
   }
   assert.deepEqual(problems, []);
+});
+
+test('an engine that cannot load leaves a visible alert and data-ready="error", not a blank page', async () => {
+  const broken = await browser.context.newPage();
+  try {
+    await broken.route('**/engine/convscope*.mjs', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await broken.goto(`${browser.baseUrl}lab.html`);
+    await broken.waitForSelector('body[data-ready="error"]', { timeout: TIMEOUT });
+    const alert = broken.locator('[role="alert"]');
+    assert.equal(await alert.count(), 1);
+    assert.equal(await alert.isVisible(), true);
+    assert.match(await alert.textContent(), /could not start/);
+    assert.equal(await broken.isVisible('h1'), true);
+  } finally {
+    await broken.close();
+  }
+});
+
+test('without WebAssembly SIMD the page hands its worker the scalar build', async () => {
+  const scalar = await browser.context.newPage();
+  const engines = [];
+  const noted = (r) => /\/engine\/convscope[^/]*\.mjs$/.test(r.url()) && engines.push(r.url().split('/').pop());
+  browser.context.on('request', noted);
+  try {
+    await scalar.addInitScript(() => { WebAssembly.validate = () => false; });
+    const scalarProblems = watch(scalar);
+    await scalar.goto(`${browser.baseUrl}lab.html`);
+    await scalar.waitForSelector('body[data-ready="true"]', { timeout: TIMEOUT });
+    assert.match(await scalar.textContent('#engine-info'), /scalar/);
+    assert.deepEqual(engines, ['convscope-scalar.mjs']);
+    assert.deepEqual(scalarProblems, []);
+  } finally {
+    browser.context.off('request', noted);
+    await scalar.close();
+  }
 });

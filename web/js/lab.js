@@ -20,8 +20,10 @@ import { downloadBytes } from './lab/download.js';
 const $ = (selector) => document.querySelector(selector);
 const BASE = document.baseURI;
 const TITLES = Object.fromEntries(Object.entries(NETS).map(([k, v]) => [k, v.title]));
-const SERIES_LABEL = { cnn: 'CNN, trained here', dnn: 'DNN, trained here', 'shipped-cnn': 'CNN, shipped', 'shipped-dnn': 'DNN, shipped' };
+const SHORT = { cnn: 'CNN', dnn: 'DNN' };
 const fmtInt = (n) => n.toLocaleString('en-US');
+// A result's short name: "CNN, trained here", "DNN, shipped", …
+const resultName = (r) => `${SHORT[r.net]}, ${r.source === 'shipped' ? 'shipped' : r.from === 'shipped' ? 'fine-tuned here' : 'trained here'}`;
 
 const state = {
   lab: null, ready: false, examples: null, results: new Map(), view: null, example: null,
@@ -154,20 +156,21 @@ function onResult(r) {
     Object.assign(run.dataset, { state: r.stopped ? 'stopped' : 'done', auc: String(r.auc), trainMs: String(Math.round(r.trainMs)), wallMs: String(Math.round(wallMs)) });
     run.textContent = `${r.stopped ? 'Stopped' : 'Done'}: ${fmtInt(r.step)} steps in ${(wallMs / 1000).toFixed(1)} s ` +
       `(${(r.trainMs / 1000).toFixed(1)} s of them training) · test ROC AUC ${r.auc.toFixed(3)} · ` +
-      `rejection at ε_S = 50 %: ${formatRejection(r.rejection50)}`;
+      `background rejection at 50 % signal efficiency: ${formatRejection(r.rejection50)}`;
     setRunning(false);
     state.view = r.key;
   } else if (!state.view || (state.view === 'shipped-dnn' && r.key === 'shipped-cnn')) {
     state.view = r.key;
   }
   drawResults();
+  if (state.view === r.key) retrace();
 }
 
 const formatRejection = (v) => (Number.isFinite(v) ? v.toFixed(1) : '∞');
 
 function drawResults() {
   const keys = ROW_ORDER.filter((k) => state.results.has(k));
-  const series = keys.map((k) => ({ key: k, className: k, label: `${SERIES_LABEL[k]} · AUC ${state.results.get(k).auc.toFixed(3)}` }));
+  const series = keys.map((k) => ({ key: k, className: k, label: `${resultName(state.results.get(k))} · AUC ${state.results.get(k).auc.toFixed(3)}` }));
   const roc = (k) => state.results.get(k).roc;
   renderXyChart($('#roc-chart'), {
     series: [...series.map((s) => ({ ...s, points: roc(s.key).background.map((b, i) => [b, roc(s.key).signal[i]]) })),
@@ -186,7 +189,7 @@ function drawResults() {
   renderChartLegend($('#roc-legend'), [...series, { className: 'guess', label: 'guessing' }]);
 
   const select = $('#view-model');
-  select.replaceChildren(...keys.map((k) => new Option(`${SERIES_LABEL[k]}`, k, false, k === state.view)));
+  select.replaceChildren(...keys.map((k) => new Option(resultName(state.results.get(k)), k, false, k === state.view)));
   drawView();
   renderCompareTable($('#compare-body'), state.results, TITLES);
   $('#compare-note').textContent = compareNote();
@@ -198,22 +201,28 @@ function drawView() {
   const summary = $('#view-summary');
   summary.dataset.auc = String(r.auc);
   summary.dataset.key = state.view;
-  summary.textContent = `${fmtInt(r.parameterCount)} parameters · ROC AUC ${r.auc.toFixed(3)} · rejection at ε_S = 50 %: ` +
+  summary.textContent = `${fmtInt(r.parameterCount)} parameters · ROC AUC ${r.auc.toFixed(3)} · rejection at 50 % signal efficiency: ` +
     `${formatRejection(r.rejection50)} · ${provenance(r)}`;
   $('#download-button').disabled = !r.bytes;
   renderFilters($('#filters'), $('#filters-legend'), r.filters);
-  if (state.example !== null) state.lab.trace(state.view, state.example);
 }
 
-// The lecture's point, in numbers, once both kinds of network have a result.
+// The clicked jet again, through the model now shown (after a new result or another choice).
+function retrace() {
+  if (state.example !== null && state.view) state.lab.trace(state.view, state.example);
+}
+
+// The lecture's point, in numbers: the CNN and the DNN compared on equal terms — both trained
+// here the same way if both were, else the two shipped files.
 function compareNote() {
-  const best = (net) => ROW_ORDER.map((k) => state.results.get(k)).filter((r) => r?.net === net).sort((a, b) => b.auc - a.auc)[0];
-  const cnn = best('cnn'), dnn = best('dnn');
+  const [cnn, dnn, how] = state.results.has('cnn') && state.results.has('dnn') && state.results.get('cnn').from === state.results.get('dnn').from
+    ? [state.results.get('cnn'), state.results.get('dnn'), `Both trained here on the same ${fmtInt(DATA.trainCount)} jets`]
+    : [state.results.get('shipped-cnn'), state.results.get('shipped-dnn'), 'The shipped files, both trained on the same 40,000 jets'];
   if (!cnn || !dnn) return '';
   const ratio = dnn.parameterCount / cnn.parameterCount;
-  return `The best CNN here has ${fmtInt(cnn.parameterCount)} parameters, ${ratio.toFixed(1)}× fewer than the fully connected ` +
-    `net's ${fmtInt(dnn.parameterCount)}, and reaches AUC ${cnn.auc.toFixed(3)} against ${dnn.auc.toFixed(3)}: ` +
-    `${cnn.auc >= dnn.auc ? 'fewer weights, better separation — the filters know that a prong looks the same wherever it lands' : 'here the dense net is ahead; train the CNN (longer) and compare again'}.`;
+  return `${how}: the CNN has ${fmtInt(cnn.parameterCount)} parameters, ${ratio.toFixed(1)}× fewer than the fully connected ` +
+    `net's ${fmtInt(dnn.parameterCount)}, and reaches AUC ${cnn.auc.toFixed(3)} against ${dnn.auc.toFixed(3)}` +
+    `${cnn.auc >= dnn.auc ? ': fewer weights, better separation. A filter finds a prong wherever it lands; a dense unit must learn each position separately.' : '. Here the dense net is ahead; train the CNN longer and compare again.'}`;
 }
 
 // ---- 4. One jet through the network
@@ -228,7 +237,7 @@ function showTrace(m) {
   container.dataset.source = m.source;
   const label = CLASS_NAMES[state.examples.labels[k]];
   const p = m.layers.at(-1).data[1];
-  $('#inside-note').textContent = `A ${label} jet through the ${SERIES_LABEL[m.source]} (${fmtInt(r.parameterCount)} parameters): ` +
+  $('#inside-note').textContent = `A ${label} jet through the ${resultName(r)} (${fmtInt(r.parameterCount)} parameters): ` +
     `P(W/Z) = ${p.toFixed(3)}. Orange = positive, blue = negative; each layer has its own colour range.`;
 }
 
@@ -244,7 +253,7 @@ function pickJet(k) {
 function onWorkerError(m) {
   if (!state.ready) return fail(`The jet lab could not start: ${m.message}`);
   showError(m.message);
-  if (m.during === 'train') {
+  if ($('#run').dataset.state === 'running' && m.during !== 'trace') {  // the run is over: say so, free the buttons
     $('#run').dataset.state = 'idle';
     $('#run').textContent = 'Training failed (see the message above).';
     setRunning(false);
@@ -275,16 +284,17 @@ function wire() {
   $('#view-model').addEventListener('change', (e) => {
     state.view = e.target.value;
     drawResults();
+    retrace();
   });
   $('#download-button').addEventListener('click', () => {
     const r = state.results.get(state.view);
     if (r?.bytes) downloadBytes(document, r.bytes, `jet-${r.net}-${r.source === 'shipped' ? 'shipped' : 'lab'}.safetensors`);
   });
-  const charts = ['#loss-chart', '#accuracy-chart', '#roc-chart', '#rejection-chart'].map($);
+  // The charts are drawn at their on-screen width: redraw when it changes.
   new ResizeObserver(() => {
     drawTrainingCharts();
     if (state.results.size) drawResults();
-  }).observe(charts[0].parentElement);
+  }).observe($('#train .charts'));
 }
 
 function main() {

@@ -24,8 +24,9 @@ export function renderCompareTable(tbody, results, titles) {
     const tr = el(tbody, 'tr');
     tr.dataset.key = key;
     tr.dataset.auc = String(r.auc);
-    el(tr, 'th', '', titles[r.net]).scope = 'row';
-    el(tr, 'td', 'how', provenance(r));
+    const name = el(tr, 'th', '', titles[r.net]);
+    name.scope = 'row';
+    el(name, 'span', 'how', provenance(r));
     el(tr, 'td', 'num', fmtInt(r.parameterCount));
     el(tr, 'td', 'num', r.auc.toFixed(3));
     el(tr, 'td', 'num', Number.isFinite(r.rejection50) ? r.rejection50.toFixed(1) : '∞');

@@ -57,6 +57,6 @@ export function renderFeatureMaps(container, jet, layers, labels) {
 
 function figure(parent, width) {
   const box = el(parent, 'div', 'fm-map');
-  box.style.width = `${width}px`;
+  box.style.width = `calc(${width}px * var(--map-scale, 1))`;  // lab.css scales all maps
   return { canvas: el(box, 'canvas') };
 }

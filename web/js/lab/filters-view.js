@@ -23,7 +23,7 @@ export function renderFilters(container, legend, filters) {
   for (let o = 0; o < oc; o++) {
     const f = el(container, 'figure', 'filter');
     const box = el(f, 'div', 'fm-map');
-    box.style.width = `${width * PX}px`;
+    box.style.width = `calc(${width * PX}px * var(--map-scale, 1))`;  // lab.css scales all maps
     drawKernels(el(box, 'canvas'), filters.data, o * ic * kh * kw, ic, kh, kw, 'diverging', domain);
     el(f, 'figcaption', '', String(o));
   }

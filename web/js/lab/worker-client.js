@@ -5,7 +5,13 @@
 
 export function startLabWorker(baseUrl, { engineUrl, shippedUrls }, handlers) {
   const worker = new Worker(new URL('./js/lab/train-worker.js', baseUrl), { type: 'module' });
-  worker.addEventListener('message', ({ data }) => handlers[data.type]?.(data));
+  worker.addEventListener('message', ({ data }) => {
+    try {
+      handlers[data.type]?.(data);
+    } catch (e) {  // a drawing that fails is reported, never left half done in silence
+      handlers.error({ type: 'error', during: data.type, message: `Showing the worker's ${data.type} failed: ${e.message}` });
+    }
+  });
   worker.addEventListener('error', (e) => {
     e.preventDefault();
     handlers.error({ type: 'error', during: 'start', message: `The training worker failed: ${e.message || 'its script did not load'}` });

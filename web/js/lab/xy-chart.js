@@ -11,10 +11,15 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 const MARGIN = Object.freeze({ top: 12, right: 14, bottom: 40, left: 54 });
 const MIN_WIDTH = 240;
 
+// text: "_X" writes X as a subscript (ε_S → ε with a lowered S).
 function node(doc, name, attributes = {}, text) {
   const n = doc.createElementNS(SVG_NS, name);
   for (const [k, v] of Object.entries(attributes)) n.setAttribute(k, String(v));
-  if (text !== undefined) n.textContent = text;
+  if (text === undefined) return n;
+  for (const [i, part] of String(text).split(/_(.)/).entries()) {
+    if (i % 2 === 0) n.append(part);
+    else n.append(node(doc, 'tspan', { 'baseline-shift': 'sub', 'font-size': '80%' }, part));
+  }
   return n;
 }
 
