@@ -28,7 +28,7 @@ const resultName = (r) => `${SHORT[r.net]}, ${r.source === 'shipped' ? 'shipped'
 const state = {
   lab: null, ready: false, examples: null, results: new Map(), view: null, example: null,
   run: null,  // {net, from, epochs, perEpoch, loss: [[x, y]], accuracy, testLoss, testAccuracy}
-  frame: 0,
+  chartTimer: 0,
 };
 
 // ---- Errors: one alert element, shown only when there is something to say.
@@ -67,9 +67,24 @@ function drawAverages(averages, trainCount) {
 
 // ---- 2. Training
 
+// Training curves are redrawn at most every CHART_MS (progress arrives every ~50 ms; redrawing
+// that often would only cost the page its smoothness).
+const CHART_MS = 250;
 function scheduleCharts() {
-  if (!state.frame) state.frame = requestAnimationFrame(() => { state.frame = 0; drawTrainingCharts(); });
+  if (state.chartTimer) return;
+  state.chartTimer = setTimeout(() => {
+    state.chartTimer = 0;
+    requestAnimationFrame(drawTrainingCharts);
+  }, CHART_MS);
 }
+
+// Charts are drawn at their on-screen width, kept here from a ResizeObserver: reading
+// svg.clientWidth while drawing would force a layout of the whole page on every redraw.
+const chartWidth = new Map();
+const chart = (selector, options) => {
+  const svg = $(selector);
+  renderXyChart(svg, { ...options, width: chartWidth.get(svg) });
+};
 
 const CURVES = [
   { key: 'train', className: 'train', label: 'training batches (running average)' },
@@ -80,12 +95,12 @@ function drawTrainingCharts() {
   const run = state.run;
   const epochs = run?.epochs ?? 1;
   const maxLoss = Math.max(0.8, ...(run?.loss ?? []).map(([, y]) => Math.min(y, 2)));
-  renderXyChart($('#loss-chart'), {
+  chart('#loss-chart', {
     series: [{ points: run?.loss ?? [], className: 'train' }, { points: run?.testLoss ?? [], className: 'test', dots: true }],
     xDomain: [0, epochs], yDomain: [0, Math.ceil(maxLoss * 5) / 5], xLabel: 'epoch', yLabel: 'loss',
     description: run?.loss.length ? `Loss: ${run.loss.at(-1)[1].toFixed(3)} now` : 'Loss: not trained yet',
   });
-  renderXyChart($('#accuracy-chart'), {
+  chart('#accuracy-chart', {
     series: [{ points: run?.accuracy ?? [], className: 'train' }, { points: run?.testAccuracy ?? [], className: 'test', dots: true }],
     xDomain: [0, epochs], yDomain: [40, 100], xLabel: 'epoch', yLabel: 'accuracy (%)', yFormat: (v) => `${v}`,
     description: run?.accuracy.length ? `Accuracy: ${run.accuracy.at(-1)[1].toFixed(1)} % now` : 'Accuracy: not trained yet',
@@ -172,7 +187,7 @@ function drawResults() {
   const keys = ROW_ORDER.filter((k) => state.results.has(k));
   const series = keys.map((k) => ({ key: k, className: k, label: `${resultName(state.results.get(k))} · AUC ${state.results.get(k).auc.toFixed(3)}` }));
   const roc = (k) => state.results.get(k).roc;
-  renderXyChart($('#roc-chart'), {
+  chart('#roc-chart', {
     series: [...series.map((s) => ({ ...s, points: roc(s.key).background.map((b, i) => [b, roc(s.key).signal[i]]) })),
       { className: 'guess', points: [[0, 0], [1, 1]] }],
     xDomain: [0, 1], yDomain: [0, 1], xLabel: 'background efficiency ε_B (QCD kept)', yLabel: 'signal efficiency ε_S',
@@ -180,7 +195,7 @@ function drawResults() {
   });
   const marks = state.view && Number.isFinite(state.results.get(state.view).rejection50)
     ? [{ x: 0.5, y: state.results.get(state.view).rejection50, label: `1/ε_B = ${formatRejection(state.results.get(state.view).rejection50)}` }] : [];
-  renderXyChart($('#rejection-chart'), {
+  chart('#rejection-chart', {
     series: [...series.map((s) => ({ ...s, points: rejectionCurve(roc(s.key)) })),
       { className: 'guess', points: Array.from({ length: 21 }, (_, i) => [0.05 + i * 0.0475, 1 / (0.05 + i * 0.0475)]) }],
     xDomain: [0, 1], yDomain: [1, 1000], yLog: true, xLabel: 'signal efficiency ε_S (W/Z kept)', yLabel: 'rejection 1/ε_B',
@@ -290,11 +305,18 @@ function wire() {
     const r = state.results.get(state.view);
     if (r?.bytes) downloadBytes(document, r.bytes, `jet-${r.net}-${r.source === 'shipped' ? 'shipped' : 'lab'}.safetensors`);
   });
-  // The charts are drawn at their on-screen width: redraw when it changes.
-  new ResizeObserver(() => {
+  const observer = new ResizeObserver((entries) => {
+    let changed = false;
+    for (const { target, contentRect } of entries) {
+      const width = Math.round(contentRect.width);
+      changed ||= width > 0 && width !== chartWidth.get(target);
+      chartWidth.set(target, width);
+    }
+    if (!changed) return;
     drawTrainingCharts();
     if (state.results.size) drawResults();
-  }).observe($('#train .charts'));
+  });
+  for (const svg of document.querySelectorAll('svg.xy-chart, .chart-card svg')) observer.observe(svg);
 }
 
 function main() {
