@@ -99,7 +99,7 @@ test('Stop stops a run: the step count no longer moves, and the partial model is
 test('a CNN trained in the browser reaches ROC AUC ≥ 0.9 on the test jets; the curves update', async (t) => {
   await pickNet('cnn', 'random');
   await page.click('#train-button');
-  await page.waitForFunction(() => Number(document.querySelector('#run').dataset.step) > 0, null, { timeout: TIMEOUT });
+  await page.waitForSelector('#loss-chart polyline.series-train', { timeout: TIMEOUT });  // the first redraw of the curves
   const points = () => page.$eval('#loss-chart polyline.series-train', (p) => p.getAttribute('points').split(' ').length);
   const early = await points();
   await page.waitForFunction(() => Number(document.querySelector('#run').dataset.step) > 200, null, { timeout: TRAIN_TIMEOUT });

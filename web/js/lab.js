@@ -11,19 +11,17 @@ import { CLASS_NAMES, DATA, NETS, TRAINING } from './lab/settings.js';
 import { startLabWorker } from './lab/worker-client.js';
 import { drawJet, renderJetLegend } from './lab/jet-image.js';
 import { renderChartLegend, renderXyChart } from './lab/xy-chart.js';
+import { CURVES, renderTrainingCurves } from './lab/training-curves.js';
 import { rejectionCurve } from './lab/roc.js';
 import { renderFilters } from './lab/filters-view.js';
 import { renderFeatureMaps } from './lab/feature-maps.js';
-import { provenance, renderCompareTable, ROW_ORDER } from './lab/compare-table.js';
+import { compareNote, provenance, renderCompareTable, resultName, ROW_ORDER } from './lab/compare-table.js';
 import { downloadBytes } from './lab/download.js';
 
 const $ = (selector) => document.querySelector(selector);
 const BASE = document.baseURI;
 const TITLES = Object.fromEntries(Object.entries(NETS).map(([k, v]) => [k, v.title]));
-const SHORT = { cnn: 'CNN', dnn: 'DNN' };
 const fmtInt = (n) => n.toLocaleString('en-US');
-// A result's short name: "CNN, trained here", "DNN, shipped", …
-const resultName = (r) => `${SHORT[r.net]}, ${r.source === 'shipped' ? 'shipped' : r.from === 'shipped' ? 'fine-tuned here' : 'trained here'}`;
 
 const state = {
   lab: null, ready: false, examples: null, results: new Map(), view: null, example: null,
@@ -86,26 +84,7 @@ const chart = (selector, options) => {
   renderXyChart(svg, { ...options, width: chartWidth.get(svg) });
 };
 
-const CURVES = [
-  { key: 'train', className: 'train', label: 'training batches (running average)' },
-  { key: 'test', className: 'test', label: 'test jets (after each epoch)' },
-];
-
-function drawTrainingCharts() {
-  const run = state.run;
-  const epochs = run?.epochs ?? 1;
-  const maxLoss = Math.max(0.8, ...(run?.loss ?? []).map(([, y]) => Math.min(y, 2)));
-  chart('#loss-chart', {
-    series: [{ points: run?.loss ?? [], className: 'train' }, { points: run?.testLoss ?? [], className: 'test', dots: true }],
-    xDomain: [0, epochs], yDomain: [0, Math.ceil(maxLoss * 5) / 5], xLabel: 'epoch', yLabel: 'loss',
-    description: run?.loss.length ? `Loss: ${run.loss.at(-1)[1].toFixed(3)} now` : 'Loss: not trained yet',
-  });
-  chart('#accuracy-chart', {
-    series: [{ points: run?.accuracy ?? [], className: 'train' }, { points: run?.testAccuracy ?? [], className: 'test', dots: true }],
-    xDomain: [0, epochs], yDomain: [40, 100], xLabel: 'epoch', yLabel: 'accuracy (%)', yFormat: (v) => `${v}`,
-    description: run?.accuracy.length ? `Accuracy: ${run.accuracy.at(-1)[1].toFixed(1)} % now` : 'Accuracy: not trained yet',
-  });
-}
+const drawTrainingCharts = () => renderTrainingCurves({ loss: $('#loss-chart'), accuracy: $('#accuracy-chart') }, chartWidth, state.run);
 
 const choice = (name) => document.querySelector(`input[name="${name}"]:checked`).value;
 
@@ -127,6 +106,7 @@ function startTraining() {
   const { epochs } = TRAINING[net][from];
   state.run = { net, from, epochs, perEpoch: 1, loss: [], accuracy: [], testLoss: [], testAccuracy: [], t0: performance.now() };
   Object.assign($('#run').dataset, { state: 'running', net, step: '0', steps: '', auc: '' });
+  $('#train').dataset.net = net;  // the curves take the network's colour
   $('#run').textContent = `Training the ${TITLES[net]}…`;
   $('#train-progress').value = 0;
   setRunning(true);
@@ -207,7 +187,7 @@ function drawResults() {
   select.replaceChildren(...keys.map((k) => new Option(resultName(state.results.get(k)), k, false, k === state.view)));
   drawView();
   renderCompareTable($('#compare-body'), state.results, TITLES);
-  $('#compare-note').textContent = compareNote();
+  $('#compare-note').textContent = compareNote(state.results, DATA.trainCount);
 }
 
 function drawView() {
@@ -225,19 +205,6 @@ function drawView() {
 // The clicked jet again, through the model now shown (after a new result or another choice).
 function retrace() {
   if (state.example !== null && state.view) state.lab.trace(state.view, state.example);
-}
-
-// The lecture's point, in numbers: the CNN and the DNN compared on equal terms — both trained
-// here the same way if both were, else the two shipped files.
-function compareNote() {
-  const [cnn, dnn, how] = state.results.has('cnn') && state.results.has('dnn') && state.results.get('cnn').from === state.results.get('dnn').from
-    ? [state.results.get('cnn'), state.results.get('dnn'), `Both trained here on the same ${fmtInt(DATA.trainCount)} jets`]
-    : [state.results.get('shipped-cnn'), state.results.get('shipped-dnn'), 'The shipped files, both trained on the same 40,000 jets'];
-  if (!cnn || !dnn) return '';
-  const ratio = dnn.parameterCount / cnn.parameterCount;
-  return `${how}: the CNN has ${fmtInt(cnn.parameterCount)} parameters, ${ratio.toFixed(1)}× fewer than the fully connected ` +
-    `net's ${fmtInt(dnn.parameterCount)}, and reaches AUC ${cnn.auc.toFixed(3)} against ${dnn.auc.toFixed(3)}` +
-    `${cnn.auc >= dnn.auc ? ': fewer weights, better separation. A filter finds a prong wherever it lands; a dense unit must learn each position separately.' : '. Here the dense net is ahead; train the CNN longer and compare again.'}`;
 }
 
 // ---- 4. One jet through the network

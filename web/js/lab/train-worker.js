@@ -11,7 +11,7 @@ import { DATA, SIGNAL, TRAINING } from './settings.js';
 import { rocCurve } from './roc.js';
 
 const PIXELS = 625;  // 25 × 25
-const EVAL_CHUNK = 500;  // test jets per engine call while scoring
+const EVAL_CHUNK = 200;  // test jets per engine call while scoring (a stop waits at most one call)
 const SMOOTHING = 1 / 20;  // weight of the newest batch in the curves' running averages
 
 let cs = null;
@@ -70,13 +70,13 @@ async function fetchBytes(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-// One pass over the test jets, EVAL_CHUNK at a time with pauses (a stop or a click gets in):
-// {scores: P(W/Z) per jet, loss: mean cross-entropy, accuracy}.
-async function testPass(model) {
-  const scores = new Float32Array(test.count);
+// One pass over the first `count` test jets, EVAL_CHUNK at a time with pauses (a stop or a click
+// gets in): {scores: P(W/Z) per jet, loss: mean cross-entropy, accuracy}.
+async function testPass(model, count = test.count) {
+  const scores = new Float32Array(count);
   let loss = 0, correct = 0;
-  for (let s = 0; s < test.count; s += EVAL_CHUNK) {
-    const n = Math.min(EVAL_CHUNK, test.count - s);
+  for (let s = 0; s < count; s += EVAL_CHUNK) {
+    const n = Math.min(EVAL_CHUNK, count - s);
     const probs = model.predictBatch(test.images.subarray(s * PIXELS, (s + n) * PIXELS), n);
     for (let i = 0; i < n; i++) {
       const label = test.labels[s + i], p = probs[2 * i + label];
@@ -86,7 +86,7 @@ async function testPass(model) {
     }
     await pause();
   }
-  return { scores, loss: loss / test.count, accuracy: correct / test.count };
+  return { scores, loss: loss / count, accuracy: correct / count };
 }
 
 // What the page shows of a model: ROC, AUC, rejection at ε_S = 50 %, first-layer filters, the
@@ -194,11 +194,13 @@ async function trainModel(model, net, from) {
         if (stopRequested) break outer;
       }
     }
-    pass = await testPass(model);
+    // the curves' point: all test jets after the last epoch (that pass also gives the ROC), a
+    // quick sample of them after the others
+    pass = await testPass(model, epoch === epochs - 1 ? test.count : Math.min(test.count, DATA.testSample));
     post({ type: 'epoch', epoch: epoch + 1, step, loss: pass.loss, accuracy: pass.accuracy });
     if (stopRequested) break;
   }
-  if (step % perEpoch !== 0) pass = null;  // stopped inside an epoch: the weights changed since the last pass
+  if (step !== steps) pass = null;  // stopped early: the last pass (if any) is not of these weights, or not of all jets
   models.get(net)?.delete();
   models.set(net, model);
   const bytes = model.save({
