@@ -147,6 +147,7 @@ test('Download model: the file is the trained CNN, and the drawing page loads it
   const model = cs.loadModel(bytes);
   assert.deepEqual(model.labels, ['QCD', 'W/Z']);
   assert.match(model.metadata.trained_by, /browser/);
+  assert.equal(Number(model.metadata.test_auc), Number(Number((await run()).auc).toFixed(4)));
   const jets = cs.generateJets(DATA.testCount, DATA.testSeed);
   const probs = model.predictBatch(jets.images, DATA.testCount);
   const scores = Float32Array.from({ length: DATA.testCount }, (_, i) => probs[2 * i + 1]);

@@ -125,7 +125,7 @@ async function init({ engineUrl, shippedUrls }) {
       const model = cs.loadModel(bytes);
       shippedBytes.set(net, bytes);
       models.set(`shipped-${net}`, model);
-      await describe(`shipped-${net}`, model, { net, source: 'shipped', metadata: model.metadata, bytes });
+      await describe(`shipped-${net}`, model, { net, source: 'shipped', bytes });
     } catch (e) {
       post({ type: 'error', message: `The shipped ${net.toUpperCase()} model could not be loaded: ${e.message}` });
     }
@@ -161,7 +161,7 @@ async function runTraining({ net, from }) {
   }
 }
 
-// Trains model (net's "from" settings), then makes it the model shown for net and describes it.
+// Trains model (net's "from" settings), describes it, then keeps it as net's model.
 async function trainModel(model, net, from) {
   const { epochs, batch, learningRate: peak } = TRAINING[net][from];
   model.setOptimizer({ optimizer: 'adam' });
@@ -200,17 +200,20 @@ async function trainModel(model, net, from) {
     post({ type: 'epoch', epoch: epoch + 1, step, loss: pass.loss, accuracy: pass.accuracy });
     if (stopRequested) break;
   }
-  if (step !== steps) pass = null;  // stopped early: the last pass (if any) is not of these weights, or not of all jets
-  models.get(net)?.delete();
-  models.set(net, model);
+  // stopped early: the last pass (if any) is not of these weights, or not of all jets
+  if (step !== steps || !pass) pass = await testPass(model);
   const bytes = model.save({
     description: `jet ${net} trained in the browser (ConvScope lab), ${from === 'shipped' ? 'fine-tuned from the shipped model' : 'from random weights'}`,
     dataset: 'W/Z vs QCD jet images (generated, ConvScope)',
     training_set: `generateJets(${train.count}, seed ${DATA.trainSeed})`,
+    test_set: `generateJets(${test.count}, seed ${DATA.testSeed})`,
+    test_auc: cs.rocAuc(pass.scores, test.labels).toFixed(4),
     trained_by: 'ConvScope jet lab (WebAssembly, in the browser)',
     steps: String(step),
   });
   await describe(net, model, { net, source: 'trained', from, stopped: step < steps, step, steps, trainMs, bytes }, pass);
+  models.get(net)?.delete();  // after describe: a model that failed there is deleted by runTraining, never kept
+  models.set(net, model);
 }
 
 // Every layer's output for one example jet, under the model of `source`.
