@@ -1,7 +1,10 @@
 // Jet lab page (web/lab.html): W/Z vs QCD jet images, a network trained in the browser, and what
 // physicists read off it. The engine lives in a module worker (lab/train-worker.js): it generates
 // the jets, trains, scores the test jets and runs single jets through a model; this module only
-// draws what it sends. The only lab module that touches document.
+// draws what it sends. The only lab module that touches document. (The engine's Embind glue
+// uses new Function, which this page's Content-Security-Policy forbids; a worker's policy comes
+// from its own response headers, so the worker may. A build with -sDYNAMIC_EXECUTION=0 would
+// not need that.)
 // For tests: body[data-ready]; #run carries data-state (idle|running|stopped|done), data-step,
 // data-steps, data-net, data-auc (the last run's ROC AUC from cs.rocAuc), data-train-ms;
 // #view-summary[data-auc] the model shown; #feature-maps[data-example] the jet drawn there.
