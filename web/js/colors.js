@@ -4,6 +4,8 @@
 //                blue < 0, white at 0, orange > 0, domain symmetric [−m, m]
 //   sequential — values ≥ 0 (after ReLU or sigmoid, pooled, probabilities): white → orange, [0, m]
 //   grey       — the model input, ink 0..1 (black = 1): white → near-black, [0, 1]
+//   jet        — a jet image's pT fractions on a log axis (the jet lab): black → purple → orange →
+//                pale yellow (after matplotlib's magma), as jet images are usually shown
 // Each scale is a list of stops [t, colour] on its axis: −1..1 for diverging, 0..1 otherwise.
 
 // prettier-ignore
@@ -11,6 +13,7 @@ export const STOPS = Object.freeze({
   diverging:  [[-1, '#2166ac'], [-0.5, '#92c5de'], [0, '#f7f7f7'], [0.5, '#fdb863'], [1, '#e66101']],
   sequential: [[0, '#ffffff'], [0.33, '#fee0b6'], [0.66, '#fdb863'], [1, '#e66101']],
   grey:       [[0, '#ffffff'], [1, '#1a1a1a']],
+  jet:        [[0, '#000004'], [0.25, '#51127c'], [0.5, '#b73779'], [0.75, '#fc8961'], [1, '#fcfdbf']],
 });
 
 export const SCALE_NAMES = Object.freeze(Object.keys(STOPS));

@@ -1,4 +1,4 @@
-// Loading the engine and files, for both pages (main.js, lesson.js). The engine is the SIMD build
+// Loading the engine and files, for the pages (main.js, lesson.js; lab.js picks the build here). The engine is the SIMD build
 // where WebAssembly SIMD exists, else the scalar build (TOOLCHAIN.md §6). Paths are resolved
 // against the page's base URL, never this module's, so the site works from any sub-path.
 
@@ -7,10 +7,16 @@ const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 
 const ENGINE_SIMD = './engine/convscope.mjs';
 const ENGINE_SCALAR = './engine/convscope-scalar.mjs';
 
+// The build this browser can run → {path (relative to the page), simd, kind}. The jet lab passes
+// the path to its worker, which loads the engine there.
+export function engineChoice() {
+  const simd = WebAssembly.validate(SIMD_PROBE);
+  return { path: simd ? ENGINE_SIMD : ENGINE_SCALAR, simd, kind: simd ? 'WebAssembly SIMD' : 'WebAssembly (scalar)' };
+}
+
 // → {cs, kind}; throws an Error naming what failed.
 export async function loadEngine(baseUrl) {
-  const simd = WebAssembly.validate(SIMD_PROBE);
-  const path = simd ? ENGINE_SIMD : ENGINE_SCALAR;
+  const { path, simd, kind } = engineChoice();
   let createConvScope;
   try {
     ({ default: createConvScope } = await import(new URL(path, baseUrl).href));
@@ -24,7 +30,7 @@ export async function loadEngine(baseUrl) {
   } catch (e) {
     throw new Error(`Could not start the engine: ${e?.message ?? e}`);
   }
-  return { cs, kind: simd ? 'WebAssembly SIMD' : 'WebAssembly (scalar)' };
+  return { cs, kind };
 }
 
 // GET url (relative to baseUrl) → Uint8Array; onProgress(loaded, total) as bytes arrive (total 0

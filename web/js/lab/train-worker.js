@@ -1,0 +1,245 @@
+// The jet lab's engine, in a module Web Worker: everything that takes time (generating jets,
+// training, scoring the test set) runs here, so the page never freezes. Training runs in chunks
+// of about TRAINING.chunkMs; between chunks the worker posts its progress and reads its messages,
+// so "stop" and "show this jet's feature maps" are answered within one chunk.
+// Messages in:  init {engineUrl, shippedUrls: {cnn, dnn}} · train {net, from} · stop ·
+//               trace {source, example}
+// Messages out: ready {...} · result {...} (one per shipped model, then one per run) ·
+//               progress {...} · epoch {...} · trace {...} · error {message}
+
+import { DATA, SIGNAL, TRAINING } from './settings.js';
+import { rocCurve } from './roc.js';
+
+const PIXELS = 625;  // 25 × 25
+const EVAL_CHUNK = 200;  // test jets per engine call while scoring (a stop waits at most one call)
+const SMOOTHING = 1 / 20;  // weight of the newest batch in the curves' running averages
+
+let cs = null;
+let train = null, test = null;   // {images, labels, count}
+let examples = [];               // test-set indices of the example jets
+const models = new Map();        // source key ('shipped-cnn', 'cnn', …) → engine model
+const shippedBytes = new Map();  // net → file bytes
+let running = false, stopRequested = false;
+
+const post = (message, transfer = []) => self.postMessage(message, transfer);
+const pause = () => new Promise((resolve) => setTimeout(resolve, 0));  // lets queued messages in
+
+// Deterministic uniform numbers in [0, 1) (mulberry32), for the epoch shuffles.
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+function shuffle(order, rnd) {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+}
+
+const jets = (count, seed) => ({ ...cs.generateJets(count, seed), count });
+
+// Mean image of each class: [QCD, W/Z], each Float32Array(625).
+function classAverages({ images, labels, count }) {
+  const sums = [new Float64Array(PIXELS), new Float64Array(PIXELS)], n = [0, 0];
+  for (let i = 0; i < count; i++) {
+    const sum = sums[labels[i]];
+    for (let p = 0; p < PIXELS; p++) sum[p] += images[i * PIXELS + p];
+    n[labels[i]]++;
+  }
+  return sums.map((sum, c) => Float32Array.from(sum, (v) => v / n[c]));
+}
+
+// The first `perClass` test jets of each class, QCD first.
+function pickExamples(labels, perClass) {
+  const picked = [[], []];
+  for (let i = 0; i < labels.length && picked[0].length + picked[1].length < 2 * perClass; i++) {
+    if (picked[labels[i]].length < perClass) picked[labels[i]].push(i);
+  }
+  return [...picked[0], ...picked[1]];
+}
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url.split('/').pop()}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+// One pass over the first `count` test jets, EVAL_CHUNK at a time with pauses (a stop or a click
+// gets in): {scores: P(W/Z) per jet, loss: mean cross-entropy, accuracy}.
+async function testPass(model, count = test.count) {
+  const scores = new Float32Array(count);
+  let loss = 0, correct = 0;
+  for (let s = 0; s < count; s += EVAL_CHUNK) {
+    const n = Math.min(EVAL_CHUNK, count - s);
+    const probs = model.predictBatch(test.images.subarray(s * PIXELS, (s + n) * PIXELS), n);
+    for (let i = 0; i < n; i++) {
+      const label = test.labels[s + i], p = probs[2 * i + label];
+      scores[s + i] = probs[2 * i + SIGNAL];
+      loss -= Math.log(Math.max(p, 1e-7));
+      if (p > probs[2 * i + 1 - label]) correct++;
+    }
+    await pause();
+  }
+  return { scores, loss: loss / count, accuracy: correct / count };
+}
+
+// What the page shows of a model: ROC, AUC, rejection at ε_S = 50 %, first-layer filters, the
+// file. pass: testPass(model), if already done.
+async function describe(key, model, extra, pass) {
+  const { scores, accuracy } = pass ?? await testPass(model);
+  const conv = model.architecture.layers.find((l) => l.type === 'conv2d');
+  const filters = conv ? model.parameters().find((p) => p.name === `${conv.name}.weight`) : null;
+  post({
+    type: 'result', key, ...extra,
+    parameterCount: model.parameterCount(),
+    auc: cs.rocAuc(scores, test.labels),
+    rejection50: cs.backgroundRejection(scores, test.labels, 0.5),
+    accuracy,
+    roc: rocCurve(scores, test.labels),
+    filters: filters && { name: filters.name, shape: filters.shape, data: filters.data },
+  });
+}
+
+async function init({ engineUrl, shippedUrls }) {
+  const t0 = performance.now();
+  const { default: createConvScope } = await import(engineUrl);
+  cs = await createConvScope();
+  test = jets(DATA.testCount, DATA.testSeed);
+  train = jets(DATA.trainCount, DATA.trainSeed);
+  examples = pickExamples(test.labels, DATA.examplesPerClass);
+  const shown = new Float32Array(examples.length * PIXELS);
+  examples.forEach((j, k) => shown.set(test.images.subarray(j * PIXELS, (j + 1) * PIXELS), k * PIXELS));
+  post({
+    type: 'ready', ms: performance.now() - t0, trainCount: train.count, testCount: test.count,
+    averages: classAverages(train), examples: { images: shown, labels: examples.map((j) => test.labels[j]) },
+  });
+  for (const [net, url] of Object.entries(shippedUrls)) {  // one failing file leaves the other
+    try {
+      const bytes = await fetchBytes(url);
+      const model = cs.loadModel(bytes);
+      shippedBytes.set(net, bytes);
+      models.set(`shipped-${net}`, model);
+      await describe(`shipped-${net}`, model, { net, source: 'shipped', bytes });
+    } catch (e) {
+      post({ type: 'error', message: `The shipped ${net.toUpperCase()} model could not be loaded: ${e.message}` });
+    }
+  }
+}
+
+// Learning rate at step k of `steps`: linear warm-up, then a cosine down to 0.
+function learningRate(peak, k, steps) {
+  if (k < TRAINING.warmupSteps) return (peak * (k + 1)) / TRAINING.warmupSteps;
+  return 0.5 * peak * (1 + Math.cos((Math.PI * (k - TRAINING.warmupSteps)) / Math.max(1, steps - TRAINING.warmupSteps)));
+}
+
+// A new model for net: fresh weights, or the shipped file's (to fine-tune).
+function startingModel(net, from) {
+  const bytes = shippedBytes.get(net);
+  if (!bytes) throw new Error(`the shipped ${net.toUpperCase()} file is needed (it gives the architecture) and did not load`);
+  if (from === 'shipped') return cs.loadModel(bytes);
+  const shipped = cs.loadModel(bytes);
+  const architecture = shipped.architecture;
+  shipped.delete();
+  const model = cs.createModel(architecture);
+  model.initialize(TRAINING.seed);
+  return model;
+}
+
+async function runTraining({ net, from }) {
+  const model = startingModel(net, from);
+  try {
+    await trainModel(model, net, from);
+  } catch (e) {
+    model.delete();
+    throw e;
+  }
+}
+
+// Trains model (net's "from" settings), describes it, then keeps it as net's model.
+async function trainModel(model, net, from) {
+  const { epochs, batch, learningRate: peak } = TRAINING[net][from];
+  model.setOptimizer({ optimizer: 'adam' });
+  const perEpoch = Math.floor(train.count / batch), steps = epochs * perEpoch;
+  const order = Uint32Array.from({ length: train.count }, (_, i) => i);
+  const x = new Float32Array(batch * PIXELS), y = new Int32Array(batch);
+  const rnd = random(TRAINING.seed);
+  let trainMs = 0, postedMs = 0, step = 0, loss = 0, accuracy = 0, pass = null;
+  post({ type: 'progress', step, steps, epochs, perEpoch, batch });
+  outer: for (let epoch = 0; epoch < epochs; epoch++) {
+    shuffle(order, rnd);
+    for (let b = 0; b < perEpoch; b++) {
+      const c0 = performance.now();
+      for (let k = 0; k < batch; k++) {
+        const j = order[b * batch + k];
+        x.set(train.images.subarray(j * PIXELS, (j + 1) * PIXELS), k * PIXELS);
+        y[k] = train.labels[j];
+      }
+      const r = model.trainStep(x, y, batch, learningRate(peak, step, steps));
+      // running averages over about the last 1/SMOOTHING batches (one batch alone is noisy)
+      const w = step < 1 / SMOOTHING ? 1 / (step + 1) : SMOOTHING;
+      loss += w * (r.loss - loss);
+      accuracy += w * (r.correct / batch - accuracy);
+      step++;
+      trainMs += performance.now() - c0;
+      if (trainMs - postedMs >= TRAINING.chunkMs || b === perEpoch - 1) {
+        postedMs = trainMs;
+        post({ type: 'progress', step, steps, epochs, perEpoch, batch, loss, accuracy, trainMs });
+        await pause();
+        if (stopRequested) break outer;
+      }
+    }
+    // the curves' point: all test jets after the last epoch (that pass also gives the ROC), a
+    // quick sample of them after the others
+    pass = await testPass(model, epoch === epochs - 1 ? test.count : Math.min(test.count, DATA.testSample));
+    post({ type: 'epoch', epoch: epoch + 1, step, loss: pass.loss, accuracy: pass.accuracy });
+    if (stopRequested) break;
+  }
+  // stopped early: the last pass (if any) is not of these weights, or not of all jets
+  if (step !== steps || !pass) pass = await testPass(model);
+  const bytes = model.save({
+    description: `jet ${net} trained in the browser (ConvScope lab), ${from === 'shipped' ? 'fine-tuned from the shipped model' : 'from random weights'}`,
+    dataset: 'W/Z vs QCD jet images (generated, ConvScope)',
+    training_set: `generateJets(${train.count}, seed ${DATA.trainSeed})`,
+    test_set: `generateJets(${test.count}, seed ${DATA.testSeed})`,
+    test_auc: cs.rocAuc(pass.scores, test.labels).toFixed(4),
+    trained_by: 'ConvScope jet lab (WebAssembly, in the browser)',
+    steps: String(step),
+  });
+  await describe(net, model, { net, source: 'trained', from, stopped: step < steps, step, steps, trainMs, bytes }, pass);
+  models.get(net)?.delete();  // after describe: a model that failed there is deleted by runTraining, never kept
+  models.set(net, model);
+}
+
+// Every layer's output for one example jet, under the model of `source`.
+function trace({ source, example }) {
+  const model = models.get(source);
+  if (!model) throw new Error(`no model "${source}" to show`);
+  const j = examples[example];
+  const { layers } = model.forward(test.images.subarray(j * PIXELS, (j + 1) * PIXELS));
+  post({ type: 'trace', source, example, layers: layers.map(({ name, type, shape, data }) => ({ name, type, shape, data })) });
+}
+
+self.addEventListener('message', async ({ data: message }) => {
+  try {
+    if (message.type === 'init') await init(message);
+    else if (message.type === 'stop') stopRequested = true;
+    else if (message.type === 'trace') trace(message);
+    else if (message.type === 'train') {
+      if (running) return;
+      [running, stopRequested] = [true, false];
+      try {
+        await runTraining(message);
+      } finally {
+        running = false;
+      }
+    }
+  } catch (e) {
+    post({ type: 'error', during: message.type, message: e?.message ?? String(e) });
+  }
+});
