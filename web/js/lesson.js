@@ -6,7 +6,7 @@
 import { O_IMAGE, X_IMAGE, ANTI_DIAGONAL_FILTER, LECTURE_BIAS } from './lecture-data.js';
 import { buildOxModel, outSize, OX_INPUT_SIZE, OX_LABELS } from './ox-model.js';
 import { renderGrid, renderLegend } from './render/grid.js';
-import { fetchBytes, loadEngine } from './engine.js';
+import { fetchBytes, loadEngine, LOAD_ADVICE } from './engine.js';
 import { runModel, channel } from './lesson/trace.js';
 import { tapsModel, padModel, oxDenseWeights } from './lesson/models.js';
 import { interactiveGrid } from './lesson/cells.js';
@@ -255,6 +255,7 @@ async function main() {
   const status = $('#status');
   try {
     engine = await loadEngine(document.baseURI);
+    $('#engine-kind').textContent = engine.kind;
     setupControls();
     recompute();
     drawFixedSections(engine.cs);
@@ -269,7 +270,7 @@ async function main() {
     document.body.dataset.ready = 'true';
   } catch (e) {
     status.textContent = '';
-    showError(e);
+    showError(`${e instanceof Error ? e.message : String(e)} ${LOAD_ADVICE}`);
     document.body.dataset.ready = 'error';
   }
 }

@@ -6,7 +6,7 @@
 // message and the model in use stays. The only module of this page that touches document.
 // URL parameters (for development): ?model=<url of the CNN file>&compare=<url of the DNN file>.
 
-import { loadEngine } from './engine.js';
+import { LOAD_ADVICE, loadEngine } from './engine.js';
 import { DrawPad } from './draw-pad.js';
 import { frameScheduler, inputFromInk, loadModels, loadSamples, runModel } from './predict.js';
 import { adaptInput, inputSize } from './input-adapter.js';
@@ -280,7 +280,7 @@ async function main() {
     setStatus('Loading the engine…');
     const { cs, kind } = await loadEngine(BASE);
     state.cs = cs;
-    $('#engine-info').textContent = `Engine: ConvScope, C++ compiled to ${kind}.`;
+    $('#engine-kind').textContent = kind;
     await loadAll();
     wire();
     selectModel(MODELS[0].key);
@@ -288,7 +288,7 @@ async function main() {
     document.body.dataset.ready = 'true';
   } catch (e) {
     $('#loading').hidden = true;
-    showError(e instanceof Error ? e.message : String(e));
+    showError(`${e instanceof Error ? e.message : String(e)} ${LOAD_ADVICE}`);
     document.body.dataset.ready = 'error';
   }
 }
