@@ -7,6 +7,7 @@ import { O_IMAGE, X_IMAGE, ANTI_DIAGONAL_FILTER, LECTURE_BIAS } from './lecture-
 import { buildOxModel, outSize, OX_INPUT_SIZE, OX_LABELS } from './ox-model.js';
 import { renderGrid, renderLegend } from './render/grid.js';
 import { fetchBytes, loadEngine, LOAD_ADVICE } from './engine.js';
+import { registerOffline } from './offline.js';
 import { runModel, channel } from './lesson/trace.js';
 import { tapsModel, padModel, oxDenseWeights } from './lesson/models.js';
 import { interactiveGrid } from './lesson/cells.js';
@@ -281,7 +282,9 @@ async function main() {
     status.textContent = '';
     showError(`${e instanceof Error ? e.message : String(e)} ${LOAD_ADVICE}`);
     document.body.dataset.ready = 'error';
+    return;
   }
+  if (await registerOffline(document.baseURI)) $('#offline-status').textContent = 'Saved for offline use.';
 }
 
 main();

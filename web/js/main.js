@@ -7,6 +7,7 @@
 // URL parameters (for development): ?model=<url of the CNN file>&compare=<url of the DNN file>.
 
 import { LOAD_ADVICE, loadEngine } from './engine.js';
+import { registerOffline } from './offline.js';
 import { DrawPad } from './draw-pad.js';
 import { frameScheduler, inputFromInk, loadModels, loadSamples, runModel } from './predict.js';
 import { adaptInput, inputSize } from './input-adapter.js';
@@ -290,7 +291,9 @@ async function main() {
     $('#loading').hidden = true;
     showError(`${e instanceof Error ? e.message : String(e)} ${LOAD_ADVICE}`);
     document.body.dataset.ready = 'error';
+    return;
   }
+  if (await registerOffline(BASE)) $('#offline-status').textContent = 'Saved for offline use.';
 }
 
 main();
