@@ -52,6 +52,20 @@ after(async () => {
 
 const controlled = (page) => page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: TIMEOUT });
 const cacheNames = (page) => page.evaluate(() => caches.keys());
+// In the page: checks for a new version now and waits until it is active (or has failed).
+async function updateAndActivate() {
+  const registration = await navigator.serviceWorker.getRegistration();
+  let next = null;
+  registration.addEventListener('updatefound', () => { next = registration.installing; }, { once: true });
+  await registration.update();
+  next ??= registration.installing ?? registration.waiting;
+  if (!next) return 'no new version found';
+  return new Promise((resolve) => {
+    const settled = () => ['activated', 'redundant'].includes(next.state) && resolve(next.state);
+    next.addEventListener('statechange', settled);
+    settled();
+  });
+}
 
 test('after one visit: offline, with the server gone, the page reloads, draws and predicts', async () => {
   Object.assign(deploy, { version: 'test-a', marker: null, down: false });
@@ -61,7 +75,7 @@ test('after one visit: offline, with the server gone, the page reloads, draws an
     await page.goto(`${site}index.html`);
     await ready(page);
     await controlled(page);
-    assert.equal(await page.textContent('#offline-status'), 'Saved for offline use.');
+    await page.waitForFunction(() => document.querySelector('#offline-status').textContent === 'Saved for offline use.', null, { timeout: TIMEOUT });
     assert.deepEqual(await cacheNames(page), ['convscope-test-a']);
     assert.deepEqual(problems, []);
 
@@ -96,11 +110,13 @@ test('a new deploy replaces the cache: new version installed, old cache deleted,
     await page.goto(`${site}index.html`);
     await ready(page);
     await controlled(page);
-    await page.waitForFunction(async () => (await caches.keys()).join() === 'convscope-test-a', null, { timeout: TIMEOUT });
+    assert.deepEqual(await cacheNames(page), ['convscope-test-a']);
 
     Object.assign(deploy, { version: 'test-b', marker: 'deploy b' });
-    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
-    await page.waitForFunction(async () => (await caches.keys()).join() === 'convscope-test-b', null, { timeout: TIMEOUT });
+    assert.equal(await page.evaluate(updateAndActivate), 'activated');
+    assert.deepEqual(await cacheNames(page), ['convscope-test-b'], 'the old cache is gone');
+    assert.ok(await page.evaluate(async () => (await (await caches.open('convscope-test-b')).match('./index.html')).text()
+      .then((t) => t.includes('deploy b'))), 'the new cache holds the new deploy\'s page');
 
     await browser.context.setOffline(true);
     deploy.down = true;
