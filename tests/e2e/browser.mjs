@@ -14,8 +14,9 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 // Serves web/ and starts Chromium (pages 1280×800); profilePrefix names the temporary profile
 // folder. → {server, baseUrl (with a trailing /), context, close()}; close() stops both and
-// removes the profile.
-export async function launchBrowser(profilePrefix) {
+// removes the profile. The pages' service worker (web/sw.js) is blocked unless serviceWorkers is
+// 'allow': requests it answers would bypass page.route, which most tests use to swap files.
+export async function launchBrowser(profilePrefix, { serviceWorkers = 'block' } = {}) {
   const server = await startServer(0);
   const profileDir = mkdtempSync(path.join(tmpdir(), profilePrefix));
   const stopServer = () => new Promise((resolve) => server.close(resolve));
@@ -25,6 +26,7 @@ export async function launchBrowser(profilePrefix) {
       executablePath: '/usr/bin/chromium',
       args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 800 },
+      serviceWorkers,
     });
   } catch (e) {
     await stopServer();

@@ -251,6 +251,7 @@ async function pickFile(page, name, bytes) {
 const loadedWith = (page, layer) => page.waitForSelector(`#layer-panels > [data-layer="${layer}"]:first-child`, { timeout: TIMEOUT });
 
 async function drawMouse(page, points) {
+  await page.locator('#draw-canvas').scrollIntoViewIfNeeded();  // e.g. after an alert was scrolled into view
   const box = await page.locator('#draw-canvas').boundingBox();
   const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
   await page.mouse.move(...at(points[0]));

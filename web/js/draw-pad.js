@@ -12,7 +12,8 @@ const INK = '#111111';
 const MIN_STEP = 0.75;  // backing pixels between recorded points
 
 export class DrawPad {
-  // onChange(kind): 'draw' while a stroke grows, 'end' when it ends, 'undo', 'clear', 'background'
+  // onChange(kind): 'draw' while a stroke grows, 'end' when it ends, 'undo', 'clear', 'background',
+  // 'strokes' (setStrokes)
   constructor(canvas, { lineWidth = canvas.width / 14, onChange = () => {} } = {}) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d', { willReadFrequently: true });
@@ -96,6 +97,15 @@ export class DrawPad {
     this.active = null;
     this.redraw();
     this.onChange('background');
+  }
+
+  // Replaces the strokes (not the background) with strokes [[{x, y}]] in backing pixels, e.g.
+  // from a link.
+  setStrokes(strokes) {
+    this.strokes = strokes.map((points) => points.map(({ x, y }) => ({ x, y })));
+    this.active = null;
+    this.redraw();
+    this.onChange('strokes');
   }
 
   // Backing-store coordinates of a pointer event.

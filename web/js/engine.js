@@ -1,37 +1,54 @@
-// Loading the engine and files, for the pages (main.js, lesson.js; lab.js picks the build here). The engine is the SIMD build
-// where WebAssembly SIMD exists, else the scalar build (TOOLCHAIN.md §6). Paths are resolved
-// against the page's base URL, never this module's, so the site works from any sub-path.
+// Loading the engine and files, for every page (main.js, lesson.js, lab.js). The engine is the SIMD
+// build where WebAssembly SIMD exists, else the scalar build (TOOLCHAIN.md §6); ?engine=scalar or
+// ?engine=simd in the page URL forces one. Paths are resolved against the page's base URL, never
+// this module's, so the site works from any sub-path.
 
 // A 29-byte module that validates only where WebAssembly SIMD exists.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
 const ENGINE_SIMD = './engine/convscope.mjs';
 const ENGINE_SCALAR = './engine/convscope-scalar.mjs';
 
-// The build this browser can run → {path (relative to the page), simd, kind}. The jet lab passes
+export const ENGINE_KINDS = { simd: 'WebAssembly SIMD', scalar: 'WebAssembly (scalar)' };
+
+// Which build to load: ?engine=simd or ?engine=scalar in the page's (or worker's) URL forces one;
+// anything else lets feature detection decide. → 'simd' | 'scalar'.
+export function chooseEngine(search = globalThis.location?.search ?? '') {
+  const forced = new URLSearchParams(search).get('engine');
+  if (forced === 'simd' || forced === 'scalar') return forced;
+  return WebAssembly.validate(SIMD_PROBE) ? 'simd' : 'scalar';
+}
+
+// The build chosen for this page → {path (relative to the page), simd, kind}. The jet lab passes
 // the path to its worker, which loads the engine there.
 export function engineChoice() {
-  const simd = WebAssembly.validate(SIMD_PROBE);
-  return { path: simd ? ENGINE_SIMD : ENGINE_SCALAR, simd, kind: simd ? 'WebAssembly SIMD' : 'WebAssembly (scalar)' };
+  const build = chooseEngine();
+  return { path: build === 'simd' ? ENGINE_SIMD : ENGINE_SCALAR, simd: build === 'simd', kind: ENGINE_KINDS[build] };
 }
 
 // → {cs, kind}; throws an Error naming what failed.
 export async function loadEngine(baseUrl) {
-  const { path, simd, kind } = engineChoice();
+  const build = chooseEngine();
+  const path = build === 'simd' ? ENGINE_SIMD : ENGINE_SCALAR;
   let createConvScope;
   try {
     ({ default: createConvScope } = await import(new URL(path, baseUrl).href));
   } catch (e) {
-    const why = simd ? '' : 'This browser has no WebAssembly SIMD, and the scalar build is needed. ';
+    const why = build === 'scalar' && !WebAssembly.validate(SIMD_PROBE) ? 'This browser has no WebAssembly SIMD, and the scalar build is needed. ' : '';
     throw new Error(`${why}Could not load the engine (${path.slice(2)}): ${e.message}`);
   }
   let cs;
   try {
     cs = await createConvScope();
   } catch (e) {
-    throw new Error(`Could not start the engine: ${e?.message ?? e}`);
+    const why = String(e?.message ?? e).replace(/ Build with -s ASSERTIONS=1 for more info\.?$/, '');  // advice for developers only
+    throw new Error(`Could not start the engine (${path.slice(2).replace('.mjs', '.wasm')}): ${why}`);
   }
-  return { cs, kind };
+  return { cs, kind: ENGINE_KINDS[build] };
 }
+
+// What a reader can do when the engine or a shipped model did not load: shown after the message.
+export const LOAD_ADVICE = 'Reload the page to try again. If it keeps failing, check your internet connection ' +
+  '(after one complete visit the pages also work offline), or try another, up-to-date browser.';
 
 // GET url (relative to baseUrl) → Uint8Array; onProgress(loaded, total) as bytes arrive (total 0
 // when the server does not say). Throws an Error naming the file and the HTTP status.

@@ -10,6 +10,7 @@
 // #view-summary[data-auc] the model shown; #feature-maps[data-example] the jet drawn there.
 
 import { engineChoice } from './engine.js';
+import { registerOffline } from './offline.js';
 import { CLASS_NAMES, DATA, NETS, TRAINING } from './lab/settings.js';
 import { startLabWorker } from './lab/worker-client.js';
 import { drawJet, renderJetLegend } from './lab/jet-image.js';
@@ -254,6 +255,9 @@ function onReady(m) {
   state.ready = true;
   setRunning(false);
   document.body.dataset.ready = 'true';
+  registerOffline(BASE).then((active) => {
+    if (active) $('#offline-status').textContent = 'Saved for offline use.';
+  });
 }
 
 function wire() {
@@ -295,7 +299,7 @@ function main() {
     renderChartLegend($('#curve-legend'), CURVES);
     wire();
     const engine = engineChoice();
-    $('#engine-info').textContent = `Engine: ConvScope, C++ compiled to ${engine.kind}, running in a Web Worker.`;
+    $('#engine-kind').textContent = engine.kind;
     $('#status').textContent = 'Loading the engine and generating the jets…';
     state.lab = startLabWorker(BASE, { engineUrl: engine.path, shippedUrls: Object.fromEntries(Object.entries(NETS).map(([k, v]) => [k, v.file])) }, {
       ready: onReady, result: onResult, progress: onProgress, epoch: onEpoch, trace: showTrace, error: onWorkerError,

@@ -6,7 +6,8 @@
 import { O_IMAGE, X_IMAGE, ANTI_DIAGONAL_FILTER, LECTURE_BIAS } from './lecture-data.js';
 import { buildOxModel, outSize, OX_INPUT_SIZE, OX_LABELS } from './ox-model.js';
 import { renderGrid, renderLegend } from './render/grid.js';
-import { fetchBytes, loadEngine } from './engine.js';
+import { fetchBytes, loadEngine, LOAD_ADVICE } from './engine.js';
+import { registerOffline } from './offline.js';
 import { runModel, channel } from './lesson/trace.js';
 import { tapsModel, padModel, oxDenseWeights } from './lesson/models.js';
 import { interactiveGrid } from './lesson/cells.js';
@@ -43,6 +44,13 @@ function showError(error) {
   alert.hidden = false;
 }
 const clearError = () => { $('#error').hidden = true; };
+// Section 8's own errors (its training worker): they stay while the other sections are edited.
+function showLearnError(error) {
+  const alert = $('#learn-error');
+  alert.textContent = error instanceof Error ? error.message : String(error);
+  alert.setAttribute('role', 'alert');
+  alert.hidden = false;
+}
 
 function showGrid(name, matrix, options) {
   const mapping = renderGrid(gridEl(name), matrix, { name, ...options });
@@ -198,7 +206,8 @@ function setupControls() {
   });
 }
 
-// Sections that do not depend on the edited state: drawn once.
+// Sections that do not depend on the edited state: drawn once. → a Promise settled once section 8
+// (trained in a worker) shows its random start.
 function drawFixedSections(cs) {
   showGrid('task-o', O_IMAGE, { colorScale: 'grey', domain: [0, 1] });
   showGrid('task-x', X_IMAGE, { colorScale: 'grey', domain: [0, 1] });
@@ -237,7 +246,7 @@ function drawFixedSections(cs) {
   renderToyCnn({ body: $('#toy-params'), total: $('#toy-total'), check: $('#toy-check') }, cs);
 
   const testEls = (l) => ({ image: $(`#learn-test-${l}-image`), list: $(`#learn-test-${l}-probs`), verdict: $(`#learn-test-${l}-verdict`) });
-  createLearnFilter({
+  return createLearnFilter({
     strips: { O: $('#learn-strip-o-list'), X: $('#learn-strip-x-list') },
     seed: $('#learn-seed'), reset: $('#learn-reset'), train: $('#learn-train'), step: $('#learn-step'),
     progress: $('#learn-progress'), settings: $('#learn-settings'), summary: $('#learn-summary'),
@@ -245,7 +254,7 @@ function drawFixedSections(cs) {
     lectureFilter: gridEl('learn-lecture-filter'), lectureLegend: legendEl('learn-lecture-filter'), lectureBias: $('#learn-lecture-bias'),
     lossChart: $('#learn-loss-chart'), accuracyChart: $('#learn-accuracy-chart'),
     tests: { O: testEls('o'), X: testEls('x') },
-  }, cs, { onError: showError });
+  }, { baseUrl: document.baseURI, onError: showLearnError }).ready;
 }
 
 // The shipped CNN is in git: any failure to get it (a 404 too) is an error, shown in its section.
@@ -255,9 +264,10 @@ async function main() {
   const status = $('#status');
   try {
     engine = await loadEngine(document.baseURI);
+    $('#engine-kind').textContent = engine.kind;
     setupControls();
     recompute();
-    drawFixedSections(engine.cs);
+    const learning = drawFixedSections(engine.cs).catch(showLearnError);  // section 8 only: the rest works
     const cnnTotal = await renderShippedCnn({
       section: $('#cnn-params'), note: $('#cnn-note'), body: $('#cnn-params-body'), total: $('#cnn-total'), check: $('#cnn-check'),
     }, engine.cs, loadShippedCnn);
@@ -265,13 +275,16 @@ async function main() {
       $('#cnn-note').classList.add('error');
       $('#cnn-note').setAttribute('role', 'alert');
     }
+    await learning;
     status.textContent = `Engine loaded (${engine.kind}). Every number below is computed by it.`;
     document.body.dataset.ready = 'true';
   } catch (e) {
     status.textContent = '';
-    showError(e);
+    showError(`${e instanceof Error ? e.message : String(e)} ${LOAD_ADVICE}`);
     document.body.dataset.ready = 'error';
+    return;
   }
+  if (await registerOffline(document.baseURI)) $('#offline-status').textContent = 'Saved for offline use.';
 }
 
 main();

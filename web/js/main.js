@@ -3,10 +3,16 @@
 // layer's output is drawn in its panel, and a clicked or hovered cell is explained with the
 // engine's numbers. Two shipped models (CNN and DNN) can be switched, or your own loaded from a
 // file (picked or dropped): any input size and labels; a bad file is refused with the engine's
-// message and the model in use stays. The only module of this page that touches document.
-// URL parameters (for development): ?model=<url of the CNN file>&compare=<url of the DNN file>.
+// message and the model in use stays. The drawing and the shipped model can be shared as a link
+// (permalink.js: the state in the URL hash) and any panel saved as a PNG (render/snapshot.js).
+// The only module of this page that touches document.
+// URL parameters: ?engine=scalar|simd forces an engine build (engine.js); for development,
+// ?model=<url of the CNN file>&compare=<url of the DNN file>.
 
-import { loadEngine } from './engine.js';
+import { LOAD_ADVICE, loadEngine } from './engine.js';
+import { registerOffline } from './offline.js';
+import { quantizeStrokes, stateFromHash, stateToHash } from './permalink.js';
+import { downloadPng, panelSnapshot } from './render/snapshot.js';
 import { DrawPad } from './draw-pad.js';
 import { frameScheduler, inputFromInk, loadModels, loadSamples, runModel } from './predict.js';
 import { adaptInput, inputSize } from './input-adapter.js';
@@ -175,6 +181,7 @@ function selectModel(key) {
   renderModelInfo($('#model-info'), modelFacts(m));
   buildPanels();
   update();
+  if (pad) keepLink();
 }
 
 // A file picked or dropped. Only the latest of overlapping loads counts; until one succeeds the
@@ -217,17 +224,106 @@ async function loadAll() {
   }
 }
 
+// ---- Share and keep: a link to the drawing, a PNG of a panel ----
+
+// The page's state as a link: the model (a shipped one: a file from the reader's computer cannot be
+// in a link) and the drawing, strokes kept to 1/8 pixel. → {model, strokes, hash ('' for a blank
+// page with the first model)}
+function currentLink() {
+  const model = MODELS.some((m) => m.key === state.current) ? state.current : MODELS[0].key;
+  const sample = pad.background && state.sample ? state.samples.indexOf(state.sample) : null;
+  const strokes = quantizeStrokes(pad.strokes);
+  const blank = sample === null && !strokes.length && model === MODELS[0].key;
+  return { model, strokes, hash: blank ? '' : stateToHash({ model, sample, strokes }) };
+}
+
+// The address bar always holds the current state, so a reload or a bookmark keeps the drawing;
+// a link shown by "Copy link" is out of date after a change, so it is hidden.
+function keepLink() {
+  const { hash } = currentLink();
+  if (hash !== location.hash) history.replaceState(null, '', hash || location.pathname + location.search);
+  $('#share').hidden = true;
+  $('#share-status').textContent = '';
+}
+
+// "Copy link": the pad first shows exactly what the link holds, so whoever opens it sees the same
+// input and the same prediction.
+async function shareLink() {
+  const { model, strokes } = currentLink();
+  if (strokes.length) pad.setStrokes(strokes);  // → keepLink
+  const url = new URL(currentLink().hash, location.href).href;
+  Object.assign($('#share-link'), { value: url });
+  $('#share').hidden = false;
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(url);
+    copied = true;
+  } catch {
+    // no clipboard permission (or no secure context): the link is shown to copy by hand
+  }
+  const title = state.models.get(model).title;
+  const which = model === state.current ? `It opens this drawing with the ${title}.`
+    : `Your own model cannot go into a link (the file stays on your computer): it opens this drawing with the ${title}.`;
+  $('#share-status').textContent = `${copied ? 'Link copied.' : 'Copy the link above.'} ${which}`;
+  if (!copied) $('#share-link').select();
+}
+
+// A link's state (the URL hash): its model, then its sample digit and strokes. A link that cannot
+// be read is said so, and the page stays as it is.
+function applyLink(hash) {
+  let link;
+  try {
+    link = stateFromHash(hash);
+  } catch (e) {
+    showError(`This link's drawing could not be restored: ${e.message}.`, 'link');
+    return;
+  }
+  if (!link) return;
+  if (link.model && !state.models.has(link.model)) showError(`The model "${link.model}" of this link is not available here; showing the ${current().title}.`, 'link');
+  else if (link.model && link.model !== state.current) selectModel(link.model);
+  const sample = link.sample === null ? undefined : state.samples[link.sample];
+  if (sample) {
+    state.sample = sample;
+    pad.setBackground(sample.bytes, 28, 28);
+  } else {
+    pad.clear();
+  }
+  pad.setStrokes(link.strokes);
+}
+
+async function savePanel(button) {
+  const panel = button.closest('[data-layer], [data-panel]');
+  const name = panel.dataset.layer ?? panel.dataset.panel;
+  const what = panel.dataset.layer ? `layer ${name}` : panel.querySelector('h2').textContent.replace(/^\s*\d+\s*/, '').trim();
+  try {
+    const picture = panelSnapshot(panel.querySelector('[data-snapshot]') ?? panel, `ConvScope · ${current().title} · ${what}`);
+    await downloadPng(picture, `convscope-${state.current}-${name}.png`);
+  } catch (e) {
+    showError(`Could not save the ${name} panel as a PNG: ${e.message}`, 'input');
+  }
+}
+
 // ---- Wiring ----
 
 function wire() {
   pad = new DrawPad($('#draw-canvas'), {
     onChange(kind) {
       if (kind === 'clear' || (kind === 'undo' && !pad.background)) state.sample = null;
-      if (kind !== 'draw') scheduler.flush();
-      else if (!current().slow) scheduler.request();  // a slow model reads the stroke when it ends
+      if (kind !== 'draw') {
+        scheduler.flush();
+        keepLink();
+      } else if (!current().slow) {
+        scheduler.request();  // a slow model reads the stroke when it ends
+      }
     },
   });
   $('#clear-button').addEventListener('click', () => pad.clear());
+  $('#share-button').addEventListener('click', () => shareLink());
+  document.addEventListener('click', (e) => {
+    const button = e.target.closest('button.save-png');
+    if (button) savePanel(button);
+  });
+  window.addEventListener('hashchange', () => applyLink(location.hash));
   $('#undo-button').addEventListener('click', () => pad.undo());
   document.addEventListener('keydown', (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z' && !e.target.closest('input, textarea')) {
@@ -280,17 +376,21 @@ async function main() {
     setStatus('Loading the engine…');
     const { cs, kind } = await loadEngine(BASE);
     state.cs = cs;
-    $('#engine-info').textContent = `Engine: ConvScope, C++ compiled to ${kind}.`;
+    $('#engine-kind').textContent = kind;
     await loadAll();
     wire();
+    const link = location.hash;  // before the page writes its own state there
     selectModel(MODELS[0].key);
+    applyLink(link);
     $('#loading').hidden = true;
     document.body.dataset.ready = 'true';
   } catch (e) {
     $('#loading').hidden = true;
-    showError(e instanceof Error ? e.message : String(e));
+    showError(`${e instanceof Error ? e.message : String(e)} ${LOAD_ADVICE}`);
     document.body.dataset.ready = 'error';
+    return;
   }
+  if (await registerOffline(BASE)) $('#offline-status').textContent = 'Saved for offline use.';
 }
 
 main();

@@ -1,43 +1,27 @@
 // Section 8: learning the filter. The lecture's O-vs-X net (conv 1×3×3 → ReLU → 2×2 max pool →
-// flatten → dense 2 → softmax) starts from the engine's seeded random weights and is trained in wasm
-// on the generated set of lesson/ox-dataset.js (every image in every step, Adam). Training runs in
-// chunks of a few steps per animation frame (and never more than FRAME_BUDGET_MS of work per frame),
-// so the page can redraw the filter, the loss and accuracy curves, the training images the net
-// still gets wrong, and its answers on the lecture's exact O and X as they change.
-// Handed its elements and the engine; reports engine errors through onError.
+// flatten → dense 2 → softmax) starts from the engine's seeded random weights and is trained with
+// Adam on the generated set of lesson/ox-dataset.js. The training runs in a Web Worker
+// (lesson/train-worker.js, its own copy of the engine), never on the page's thread: the page asks
+// for a few steps at a time, once per animation frame, and redraws the filter, the loss and
+// accuracy curves, the training images the net still gets wrong, and its answers on the lecture's
+// exact O and X from each answer. Pause is the page not asking again, so it stops at once.
+// Handed its elements and the page's base URL; reports errors through onError.
 // Progress for tests and screen readers: els.progress carries data-state (ready|running|paused|
 // done), data-step, data-loss-start, data-loss (now), data-loss-end (when done), data-correct,
 // data-total, data-accuracy (0–1), data-train-ms (time spent in the engine's training steps) and
-// data-longest-ms (the longest stretch of training steps in one frame).
+// data-longest-ms (the longest stretch of training steps in one request), and aria-busy="true"
+// while the worker has not answered yet.
 
 import { O_IMAGE, X_IMAGE, ANTI_DIAGONAL_FILTER, LECTURE_BIAS } from '../lecture-data.js';
-import { OX_INPUT_SIZE, OX_LABELS } from '../ox-model.js';
+import { OX_LABELS } from '../ox-model.js';
 import { renderGrid, renderLegend } from '../render/grid.js';
 import { renderLineChart } from '../render/line-chart.js';
 import { renderBars } from '../render/probabilities.js';
 import { makeOxDataset, describeSample } from './ox-dataset.js';
 import { formatProse } from './window-view.js';
+import { K, TRAINING } from './ox-training.js';
 
-export const TRAINING = Object.freeze({
-  steps: 300, stepsPerFrame: 10, learningRate: 0.05, optimizer: 'adam', seed: 1,
-});
-const FRAME_BUDGET_MS = 30;
 const GUESSING_LOSS = Math.LN2;  // cross-entropy of answering 50/50: −ln ½
-const K = ANTI_DIAGONAL_FILTER.length;
-
-// The lecture's net as an architecture for cs.createModel (layer types as in DESIGN.md).
-export const OX_ARCHITECTURE = Object.freeze({
-  input: { channels: 1, height: OX_INPUT_SIZE, width: OX_INPUT_SIZE },
-  labels: [...OX_LABELS],
-  layers: [
-    { name: 'conv', type: 'conv2d', out_channels: 1, kernel: K, stride: 1, padding: 0 },
-    { name: 'relu', type: 'relu' },
-    { name: 'pool', type: 'maxpool2d', kernel: 2, stride: 2 },
-    { name: 'flatten', type: 'flatten' },
-    { name: 'fc', type: 'dense', out_features: 2 },
-    { name: 'softmax', type: 'softmax' },
-  ],
-});
 
 const fixed2 = (v) => (Object.is(Number(v.toFixed(2)), -0) ? '0.00' : v.toFixed(2));
 // A probability that never reads as a flat 1 or 0: 3 decimals, 4 near the ends, then "> 0.9999".
@@ -80,24 +64,48 @@ function drawThumbnail(canvas, image, flips = []) {
   }
 }
 
+// The worker that trains (train-worker.js) as a function: ask(request) → Promise of its snapshot.
+// Requests are answered in order; a worker that cannot start fails every request with its reason.
+function trainerWorker(baseUrl, search, onBusy) {
+  const url = new URL('./js/lesson/train-worker.js', baseUrl);
+  url.search = search;  // ?engine=scalar reaches the worker's engine too
+  const worker = new Worker(url, { type: 'module' });
+  const pending = new Map();
+  let nextId = 0;
+  const settle = (id, fn) => {
+    const p = pending.get(id);
+    pending.delete(id);
+    onBusy(pending.size > 0);
+    p && fn(p);
+  };
+  worker.addEventListener('message', ({ data }) => settle(data.id, (p) => (data.error === undefined ? p.resolve(data.snapshot) : p.reject(new Error(data.error)))));
+  worker.addEventListener('error', (e) => {
+    e.preventDefault();
+    const error = new Error(`The training worker failed${e.message ? `: ${e.message}` : ' to start'}.`);
+    for (const id of [...pending.keys()]) settle(id, (p) => p.reject(error));
+  });
+  return (request) => new Promise((resolve, reject) => {
+    const id = ++nextId;
+    pending.set(id, { resolve, reject });
+    onBusy(true);
+    worker.postMessage({ id, ...request });
+  });
+}
+
 // els: {strips: {O, X} <ol>, seed <input>, reset, train, step <button>, progress, settings,
 //       filter <table>, filterLegend, bias, lectureFilter <table>, lectureLegend, lectureBias,
 //       lossChart, accuracyChart <svg>, tests: {O, X}: {image <canvas>, list <ul>, verdict}, summary}
-export function createLearnFilter(els, cs, { onError = () => {} } = {}) {
+// → {ready: Promise, settled once the random start is drawn (rejected if the worker fails)}
+export function createLearnFilter(els, { baseUrl, onError = () => {} }) {
   const data = makeOxDataset();
   const { steps: total } = TRAINING;
   const doc = els.train.ownerDocument;
   const view = doc.defaultView;
-  const lecture = { O: Float32Array.from(O_IMAGE.flat()), X: Float32Array.from(X_IMAGE.flat()) };
+  const ask = trainerWorker(baseUrl, view.location.search, (busy) => els.progress.setAttribute('aria-busy', String(busy)));
 
-  let model = null;
+  let snap = null;  // the worker's last answer
   let seed = TRAINING.seed;
   let state = 'ready';
-  let step = 0;
-  let losses = [];   // losses[k]: mean loss over the set after k steps
-  let correct = [];  // correct[k]: training images right after k steps
-  let trainMs = 0;     // time in the engine's training steps since the reset
-  let longestMs = 0;   // the longest run of them in one go
   let frame = 0;
   let thumbs = [];
   const chartWidth = new Map();  // <svg> → its width in CSS pixels
@@ -119,66 +127,37 @@ export function createLearnFilter(els, cs, { onError = () => {} } = {}) {
     for (const label of OX_LABELS) els.strips[label].replaceChildren(...thumbs.filter((t) => t.dataset.label === label));
   }
 
-  // ---- Engine calls
-  // Fresh random weights for newSeed; the old model is kept if the engine refuses the new one.
+  // ---- Asking the worker
+  const fail = (e) => {
+    stop();
+    if (snap) render();
+    onError(e);
+  };
+
+  // Fresh random weights for newSeed; the old ones stay if the engine refuses.
   function reset(newSeed) {
     stop();
-    const fresh = cs.createModel(OX_ARCHITECTURE);
-    try {
-      fresh.initialize(newSeed);
-      fresh.setOptimizer({ optimizer: TRAINING.optimizer });
-    } catch (e) {
-      fresh.delete();
-      throw e;
-    }
-    model?.delete();
-    model = fresh;
-    seed = newSeed;
-    [step, trainMs, longestMs, losses, correct, state] = [0, 0, 0, [], [], 'ready'];
-    measure();
-    render();
-  }
-
-  // The loss and hits of the current weights (no learning) → losses[step], correct[step].
-  function measure() {
-    const r = model.evaluate(data.inputs, data.labelsInt, data.n);
-    losses[step] = r.loss;
-    correct[step] = r.correct;
-  }
-
-  // Up to maxSteps steps, stopping early once FRAME_BUDGET_MS of work is done.
-  function train(maxSteps) {
-    const t0 = performance.now();
-    for (let done = 0; done < maxSteps && step < total; done++) {
-      if (done > 0 && performance.now() - t0 > FRAME_BUDGET_MS) break;
-      const r = model.trainStep(data.inputs, data.labelsInt, data.n, TRAINING.learningRate);
-      losses[step] = r.loss;  // measured before the step: the loss after `step` steps
-      correct[step] = r.correct;
-      step += 1;
-    }
-    const ms = performance.now() - t0;
-    trainMs += ms;
-    longestMs = Math.max(longestMs, ms);
-    measure();
-    if (step >= total) state = 'done';
-  }
-
-  function guarded(fn) {
-    try {
-      fn();
-    } catch (e) {
-      stop();
-      onError(e);
-    }
-  }
-
-  function tick() {
-    frame = 0;
-    if (state !== 'running') return;
-    guarded(() => {
-      train(TRAINING.stepsPerFrame);
+    return ask({ type: 'reset', seed: newSeed }).then((s) => {
+      [snap, seed, state] = [s, newSeed, 'ready'];
       render();
-      if (state === 'running') frame = view.requestAnimationFrame(tick);
+    });
+  }
+
+  function show(s) {
+    snap = s;
+    if (s.step >= total) state = 'done';
+  }
+
+  // One request per animation frame while running; a Pause in between means no more requests.
+  function run() {
+    frame = view.requestAnimationFrame(() => {
+      frame = 0;
+      if (state !== 'running') return;
+      ask({ type: 'train', steps: TRAINING.stepsPerFrame }).then((s) => {
+        show(s);
+        render();
+        if (state === 'running') run();
+      }).catch(fail);
     });
   }
 
@@ -190,9 +169,8 @@ export function createLearnFilter(els, cs, { onError = () => {} } = {}) {
 
   // ---- Drawing
   function params() {
-    const byName = Object.fromEntries(model.parameters().map((p) => [p.name, p.data]));
-    const w = byName['conv.weight'];
-    return { filter: Array.from({ length: K }, (_, r) => Array.from(w.subarray(r * K, (r + 1) * K))), bias: byName['conv.bias'][0] };
+    const w = snap.params['conv.weight'];
+    return { filter: Array.from({ length: K }, (_, r) => Array.from(w.subarray(r * K, (r + 1) * K))), bias: snap.params['conv.bias'][0] };
   }
 
   // One test image's probabilities as bars (built once, then updated) and the verdict.
@@ -207,6 +185,7 @@ export function createLearnFilter(els, cs, { onError = () => {} } = {}) {
   }
 
   function render() {
+    const { step, losses, correct, probs } = snap;
     const { filter, bias } = params();
     renderLegend(els.filterLegend, renderGrid(els.filter, filter, { name: 'learned-filter', colorScale: 'diverging', format: fixed2 }));
     els.bias.textContent = formatProse(Number(bias.toFixed(3)));
@@ -226,13 +205,13 @@ export function createLearnFilter(els, cs, { onError = () => {} } = {}) {
       description: `Training accuracy: ${percent(correct[0], data.n)} at step 0, ${percent(correct[step], data.n)} at step ${step}.`,
     });
 
-    const probs = model.predictBatch(data.inputs, data.n);
     thumbs.forEach((item, i) => item.classList.toggle('wrong', (probs[2 * i + 1] > probs[2 * i] ? 1 : 0) !== data.labels[i]));
-    for (const label of OX_LABELS) showProbabilities(els.tests[label], model.predict(lecture[label]), label);
+    for (const label of OX_LABELS) showProbabilities(els.tests[label], snap.lecture[label], label);
 
     const p = els.progress;
     Object.assign(p.dataset, {
-      state, step, lossStart: losses[0], loss: now, correct: correct[step], total: data.n, accuracy: correct[step] / data.n, trainMs, longestMs,
+      state, step, lossStart: losses[0], loss: now, correct: correct[step], total: data.n, accuracy: correct[step] / data.n,
+      trainMs: snap.trainMs, longestMs: snap.longestMs,
     });
     if (state === 'done') p.dataset.lossEnd = String(now);
     else delete p.dataset.lossEnd;
@@ -246,18 +225,19 @@ export function createLearnFilter(els, cs, { onError = () => {} } = {}) {
 
   // The sentence under the results: what happened, honestly.
   function summary(filter, bias) {
+    const { step, losses, correct } = snap;
     if (state === 'ready') return `Random start (seed ${seed}): the filter and the dense layer hold random numbers, so the net is guessing. Press Train.`;
     if (state !== 'done') return '';
     const start = formatProse(losses[0]);
     const end = formatProse(losses[step]);
     const right = correct[step];
-    if (dead()) {
+    if (snap.dead) {
       return `This run got stuck (seed ${seed}): every feature-map value is now 0 or below on every training image, so ReLU ` +
         'passes only zeros, no gradient reaches the filter or its bias, and they cannot learn any more (a "dead ReLU"). ' +
         'Pick another seed and press Reset to random.';
     }
-    const n = Object.fromEntries(model.parameters().map((t) => [t.name, t.data.length]));
-    const how = `In ${step} steps, backpropagation worked out for each of the net's ${model.parameterCount()} parameters — the ` +
+    const n = Object.fromEntries(Object.entries(snap.params).map(([name, d]) => [name, d.length]));
+    const how = `In ${step} steps, backpropagation worked out for each of the net's ${snap.parameterCount} parameters — the ` +
       `${n['conv.weight']} filter weights, the bias, and the dense layer's ${n['fc.weight']} weights and ${n['fc.bias']} biases — ` +
       `which way a small change lowers the loss, and the optimizer (Adam) moved each a little that way. The loss fell from ${start} to ${end}`;
     const score = right === data.n
@@ -270,18 +250,6 @@ export function createLearnFilter(els, cs, { onError = () => {} } = {}) {
     return how + score + honest;
   }
 
-  // Dead ReLU: after ReLU, every training image's feature map is all zeros.
-  function dead() {
-    if (correct[step] === data.n) return false;
-    const size = OX_INPUT_SIZE * OX_INPUT_SIZE;
-    for (let i = 0; i < data.n; i++) {
-      const trace = model.forward(data.inputs.subarray(i * size, (i + 1) * size));
-      const relu = trace.layers.find((l) => l.name === 'relu');
-      if (relu.data.some((v) => v > 0)) return false;
-    }
-    return true;
-  }
-
   // ---- Controls
   const readSeed = () => {
     const v = Number(els.seed.value);
@@ -289,29 +257,35 @@ export function createLearnFilter(els, cs, { onError = () => {} } = {}) {
     els.seed.setAttribute('aria-invalid', String(!ok));
     return ok ? v : null;
   };
-  els.train.addEventListener('click', () => guarded(() => {
+  els.train.addEventListener('click', () => {
+    if (!snap) return;  // not started yet
     if (state === 'running') {
       stop();
       render();
       return;
     }
-    if (state === 'done') reset(seed);
-    state = 'running';
-    render();
-    frame = view.requestAnimationFrame(tick);
-  }));
-  els.step.addEventListener('click', () => guarded(() => {
+    const start = state === 'done' ? reset(seed) : Promise.resolve();
+    start.then(() => {
+      state = 'running';
+      render();
+      run();
+    }).catch(fail);
+  });
+  els.step.addEventListener('click', () => {
+    if (!snap) return;
     stop();
-    train(1);
-    if (state !== 'done') state = 'paused';
-    render();
-  }));
+    ask({ type: 'train', steps: 1 }).then((s) => {
+      show(s);
+      if (state !== 'done') state = 'paused';
+      render();
+    }).catch(fail);
+  });
   const reseed = (always) => {
     const s = readSeed();
-    if (s !== null && (always || s !== seed)) reset(s);
+    if (s !== null && (always || s !== seed)) reset(s).catch(fail);
   };
-  els.reset.addEventListener('click', () => guarded(() => reseed(true)));
-  els.seed.addEventListener('change', () => guarded(() => reseed(false)));
+  els.reset.addEventListener('click', () => reseed(true));
+  els.seed.addEventListener('change', () => reseed(false));
   // The charts are drawn at their on-screen width, read here rather than in every frame.
   if (typeof view.ResizeObserver === 'function') {
     const observer = new view.ResizeObserver((entries) => {
@@ -321,18 +295,19 @@ export function createLearnFilter(els, cs, { onError = () => {} } = {}) {
         changed ||= w > 0 && w !== chartWidth.get(target);
         chartWidth.set(target, w);
       }
-      if (changed && model) guarded(render);
+      if (changed && snap) render();
     });
     observer.observe(els.lossChart);
     observer.observe(els.accuracyChart);
   }
 
   els.settings.textContent = `${data.n} images (${data.n / 2} O's, label 0; ${data.n / 2} X's, label 1), all of them in every step · ` +
-    `${total} steps · Adam, learning rate ${TRAINING.learningRate} · about ${TRAINING.stepsPerFrame} steps per animation frame`;
+    `${total} steps · Adam, learning rate ${TRAINING.learningRate} · in a background thread (a Web Worker), about ` +
+    `${TRAINING.stepsPerFrame} steps per animation frame`;
   renderLegend(els.lectureLegend, renderGrid(els.lectureFilter, ANTI_DIAGONAL_FILTER, { name: 'learn-lecture-filter', colorScale: 'diverging' }));
   els.lectureBias.textContent = formatProse(LECTURE_BIAS);
   for (const label of OX_LABELS) drawThumbnail(els.tests[label].image, label === 'O' ? O_IMAGE : X_IMAGE);
   els.seed.value = String(seed);
   drawStrips();
-  reset(seed);
+  return { ready: reset(seed) };
 }

@@ -1,7 +1,8 @@
 // One layer's panel: a heading with the layer's type, hyperparameters and output shape; its
 // pictures (feature maps as heat maps, vectors as strips or labelled tables; conv filters and a
 // dense layer's per-unit weight images when it reads a flattened image); a legend per colour
-// scale; a box for the explanation of a clicked cell; marks (highlight rectangles) over cells.
+// scale; a box for the explanation of a clicked cell; marks (highlight rectangles) over cells; a
+// "Save PNG" button (button.save-png).
 // It is handed its panel element and builds inside it; it knows nothing of pointers.
 
 import { domainOf, scaleFor } from '../colors.js';
@@ -87,6 +88,9 @@ function buildView(panel, { geom, index, kind, weights, labels }) {
   el(h3, 'span', 'layer-name', name);
   el(h3, 'span', 'layer-type', TITLES[type] ?? type);
   el(head, 'p', 'shape', `${dimsText(inDims)} → ${dimsText(outDims)}`);
+  const save = el(head, 'button', 'save-png', 'Save PNG');  // the page handles the click
+  save.type = 'button';
+  save.setAttribute('aria-label', `Save the ${name} panel as a PNG image`);
   el(panel, 'p', 'layer-desc', describe(geom));
 
   const scale = scaleFor(kind);
