@@ -19,6 +19,7 @@ let train = null, test = null;   // {images, labels, count}
 let examples = [];               // test-set indices of the example jets
 const models = new Map();        // source key ('shipped-cnn', 'cnn', …) → engine model
 const shippedBytes = new Map();  // net → file bytes
+let shippedLoaded = Promise.resolve();  // settles once every shipped file loaded or failed
 let running = false, stopRequested = false;
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
@@ -119,6 +120,13 @@ async function init({ engineUrl, shippedUrls }) {
     type: 'ready', ms: performance.now() - t0, trainCount: train.count, testCount: test.count,
     averages: classAverages(train), examples: { images: shown, labels: examples.map((j) => test.labels[j]) },
   });
+  shippedLoaded = loadShipped(shippedUrls);
+  await shippedLoaded;
+}
+
+// The shipped files, after "ready": a Train clicked meanwhile waits for them (they give the
+// architectures), it does not fail.
+async function loadShipped(shippedUrls) {
   for (const [net, url] of Object.entries(shippedUrls)) {  // one failing file leaves the other
     try {
       const bytes = await fetchBytes(url);
@@ -234,6 +242,7 @@ self.addEventListener('message', async ({ data: message }) => {
       if (running) return;
       [running, stopRequested] = [true, false];
       try {
+        await shippedLoaded;
         await runTraining(message);
       } finally {
         running = false;
