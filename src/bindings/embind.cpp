@@ -371,15 +371,20 @@ convscope::Window window_from(const val& g) {
 }
 
 // g: {ic, h, w, oc, kh, kw, sh, sw, pt, pl, pb, pr}
+convscope::kernels::Conv2dGeometry conv_geometry_from(const val& g) {
+  convscope::kernels::Conv2dGeometry c{};
+  c.ic = get(g, "ic"); c.h = get(g, "h"); c.w = get(g, "w"); c.oc = get(g, "oc");
+  c.win = window_from(g);
+  c.win.pad_top = get(g, "pt"); c.win.pad_left = get(g, "pl");
+  c.win.pad_bottom = get(g, "pb"); c.win.pad_right = get(g, "pr");
+  c.oh = convscope::out_size(c.h, c.win.kh, c.win.sh, c.win.pad_top, c.win.pad_bottom, "conv2d");
+  c.ow = convscope::out_size(c.w, c.win.kw, c.win.sw, c.win.pad_left, c.win.pad_right, "conv2d");
+  return c;
+}
+
 val kernel_conv2d(bool fast, const val& g, const val& in, const val& weight, const val& bias) {
   return guarded([&] {
-    convscope::kernels::Conv2dGeometry c{};
-    c.ic = get(g, "ic"); c.h = get(g, "h"); c.w = get(g, "w"); c.oc = get(g, "oc");
-    c.win = window_from(g);
-    c.win.pad_top = get(g, "pt"); c.win.pad_left = get(g, "pl");
-    c.win.pad_bottom = get(g, "pb"); c.win.pad_right = get(g, "pr");
-    c.oh = convscope::out_size(c.h, c.win.kh, c.win.sh, c.win.pad_top, c.win.pad_bottom, "conv2d");
-    c.ow = convscope::out_size(c.w, c.win.kw, c.win.sw, c.win.pad_left, c.win.pad_right, "conv2d");
+    const convscope::kernels::Conv2dGeometry c = conv_geometry_from(g);
     const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
     require_length(x, c.ic * c.h * c.w, "in");
     require_length(w, c.oc * c.ic * c.win.kh * c.win.kw, "weight");
@@ -389,6 +394,29 @@ val kernel_conv2d(bool fast, const val& g, const val& in, const val& weight, con
       convscope::kernels::conv2d_f32_vec4(c, x.data(), w.data(), b.data(), out.data(), scratch.data());
     else
       convscope::kernels::conv2d_f32_scalar(c, x.data(), w.data(), b.data(), out.data());
+    return float32_array(out.data(), out.size());
+  });
+}
+
+// n samples [N,IC,H,W] -> [N,OC,OH,OW]; relu: conv + bias + ReLU fused.
+val kernel_conv2d_batch(bool fast, const val& g, int n, bool relu, const val& in, const val& weight,
+                        const val& bias) {
+  return guarded([&] {
+    if (n < 1) throw convscope::Error("conv2d batch: n must be at least 1");
+    const convscope::kernels::Conv2dGeometry c = conv_geometry_from(g);
+    const std::size_t ns = n;
+    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
+    require_length(x, ns * c.ic * c.h * c.w, "in");
+    require_length(w, c.oc * c.ic * c.win.kh * c.win.kw, "weight");
+    require_length(b, c.oc, "bias");
+    std::vector<float> out(ns * c.oc * c.oh * c.ow, NAN);
+    if (fast) {
+      std::vector<float> scratch(convscope::kernels::conv2d_batch_scratch_floats(c, ns), NAN);
+      convscope::kernels::conv2d_batch_f32_vec4(c, ns, x.data(), w.data(), b.data(), relu, out.data(),
+                                                scratch.data());
+    } else {
+      convscope::kernels::conv2d_batch_f32_scalar(c, ns, x.data(), w.data(), b.data(), relu, out.data());
+    }
     return float32_array(out.data(), out.size());
   });
 }
@@ -431,6 +459,26 @@ val kernel_dense(bool fast, int in_features, int out_features, const val& in, co
   });
 }
 
+// n samples [N,IN] -> [N,OUT]; relu: dense + bias + ReLU fused.
+val kernel_dense_batch(bool fast, int n, int in_features, int out_features, bool relu, const val& in,
+                       const val& weight, const val& bias) {
+  return guarded([&] {
+    if (n < 1 || in_features < 1 || out_features < 1)
+      throw convscope::Error("dense batch: sizes must be at least 1");
+    const std::size_t ns = n, ni = in_features, no = out_features;
+    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
+    require_length(x, ns * ni, "in");
+    require_length(w, no * ni, "weight");
+    require_length(b, no, "bias");
+    std::vector<float> y(ns * no, NAN);
+    if (fast)
+      convscope::kernels::dense_batch_f32_vec4(ns, ni, no, x.data(), w.data(), b.data(), relu, y.data());
+    else
+      convscope::kernels::dense_batch_f32_scalar(ns, ni, no, x.data(), w.data(), b.data(), relu, y.data());
+    return float32_array(y.data(), y.size());
+  });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(convscope) {
@@ -460,4 +508,6 @@ EMSCRIPTEN_BINDINGS(convscope) {
   function("kernelConv2d", &kernel_conv2d);
   function("kernelPool2d", &kernel_pool2d);
   function("kernelDense", &kernel_dense);
+  function("kernelConv2dBatch", &kernel_conv2d_batch);
+  function("kernelDenseBatch", &kernel_dense_batch);
 }
