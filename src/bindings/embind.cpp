@@ -110,32 +110,47 @@ class JsModel {
     });
   }
 
+  // Probabilities for one input: written from JS straight into the model's input buffer, run
+  // with conv/dense + ReLU fused (Sequential::infer), copied out once.
   val predict(const val& input) {
     return guarded([&] {
-      const auto x = floats_from(input, "input");
-      const convscope::Tensor& out = model_.forward(x.data(), x.size(), 1, kernels_);
+      const std::size_t in = model_.input_size();
+      if (!is_array_like(input) || input["length"].as<double>() != static_cast<double>(in)) {
+        const auto x = floats_from(input, "input");  // refuses it with the model's own message
+        const convscope::Tensor& out = model_.infer(x.data(), x.size(), 1, kernels_);
+        return float32_array(out.data(), out.size());
+      }
+      write_inputs(input, 0, 1);
+      const convscope::Tensor& out = model_.infer_input(kernels_);
       return float32_array(out.data(), out.size());
     });
   }
 
-  // n inputs back to back -> n outputs back to back, run in chunks to bound memory.
+  // n inputs back to back -> n outputs back to back, run in chunks to bound memory; each chunk
+  // is written from JS straight into the model's input buffer and its outputs straight into the
+  // result (one copy in, one copy out).
   val predict_batch(const val& inputs, double count) {
     return guarded([&] {
-      const auto x = floats_from(inputs, "inputs");
+      if (!is_array_like(inputs))
+        throw convscope::Error("inputs: expected a Float32Array or an array of numbers");
       const std::size_t in = model_.input_size(), out = model_.output_size();
       const std::size_t n = batch_size(count);
-      if (x.size() / in != n || x.size() % in != 0)
+      const double length = inputs["length"].as<double>();
+      if (length != static_cast<double>(n) * static_cast<double>(in))
         throw convscope::Error("inputs: expected n × " + std::to_string(in) + " values for n = " +
-                               std::to_string(n) + ", got " + std::to_string(x.size()));
-      convscope::require_finite(x.data(), x.size());  // numbered across the whole batch
-      std::vector<float> y(n * out);
+                               std::to_string(n) + ", got " + val(length).call<std::string>("toString"));
+      val result = val::global("Float32Array").new_(static_cast<double>(n) * static_cast<double>(out));
       constexpr std::size_t kChunk = 64;
       for (std::size_t s = 0; s < n; s += kChunk) {
         const std::size_t m = std::min(kChunk, n - s);
-        const convscope::Tensor& o = model_.forward(x.data() + s * in, m * in, m, kernels_);
-        std::copy(o.data(), o.data() + m * out, y.data() + s * out);
+        write_inputs(inputs, s, m);
+        // values numbered across the whole batch; chunks run in order, so the first bad one
+        // is named
+        const convscope::Tensor& o = model_.infer_input(kernels_, s * in);
+        result.call<void>("set", val(emscripten::typed_memory_view(m * out, o.data())),
+                          static_cast<double>(s * out));
       }
-      return float32_array(y.data(), y.size());
+      return result;
     });
   }
 
@@ -224,6 +239,25 @@ class JsModel {
   }
 
  private:
+  static bool is_array_like(const val& v) {
+    return !v.isUndefined() && !v.isNull() && v["length"].isNumber();
+  }
+
+  // Samples [first, first + m) of inputs (m · input_size() values, sizes checked by the caller)
+  // into the model's input buffer: one TypedArray.set, converting as Float32Array would.
+  void write_inputs(const val& inputs, std::size_t first, std::size_t m) {
+    const std::size_t in = model_.input_size();
+    float* dst = model_.input_buffer(m);  // may grow memory: the view is made after
+    val view(emscripten::typed_memory_view(m * in, dst));
+    if (first == 0 && inputs["length"].as<double>() == static_cast<double>(m * in)) {
+      view.call<void>("set", inputs);
+      return;
+    }
+    const char* part = inputs["subarray"].isUndefined() ? "slice" : "subarray";  // plain arrays
+    view.call<void>("set", inputs.call<val>(part, static_cast<double>(first * in),
+                                            static_cast<double>((first + m) * in)));
+  }
+
   static std::vector<std::int32_t> int32s_from(const val& array, const char* what) {
     if (array.isUndefined() || array.isNull() || !array["length"].isNumber())
       throw convscope::Error(std::string(what) + ": expected an Int32Array or an array of integers");

@@ -313,3 +313,36 @@ test('whole random models: fast and reference kernels agree, layer by layer, and
   // Not vacuous: the switch really changes kernels (the dense sums are added in another order).
   assert.ok(differs > 0, 'setReferenceKernels(true) and (false) gave bit-identical traces for all 40 models');
 });
+
+// predict and predictBatch run the quick path (conv/dense + ReLU fused, flatten skipped, inputs
+// written straight into the model, batches in groups): the same bits as forward's last layer,
+// for each sample alone and in batches of 1-70 (past a 64-sample chunk), fast and reference.
+test('whole random models: predict and predictBatch = forward, bit for bit', (t) => {
+  t.diagnostic(`seed ${SEED}`);
+  const rng = makeRng(SEED ^ 0x61c88647);
+  for (let m = 0; m < 20; m++) {
+    const arch = randomArchitecture(rng);
+    const tensors = randomTensors(arch, rng);
+    const size = inputSize(arch), n = rng.pick([1, 2, 5, 9, 70]);
+    const inputs = rng.floats(n * size);
+    const model = cs.loadModel(modelFile(arch, tensors));
+    try {
+      for (const reference of [false, true]) {
+        model.setReferenceKernels(reference);
+        const context = `model ${m}, n=${n}, reference=${reference}, ${describe(arch)}`;
+        const batch = model.predictBatch(inputs, n);
+        const plain = model.predictBatch(Array.from(inputs), n);  // a plain array in, too
+        assertSame(plain, batch, `predictBatch(Array) vs (Float32Array), ${context}`);
+        const outSize = batch.length / n;
+        for (const s of new Set([0, n - 1, rng.int(0, n - 1)])) {
+          const x = inputs.subarray(s * size, (s + 1) * size);
+          const want = model.forward(x).output;
+          assertSame(model.predict(x), want, `predict vs forward, sample ${s}, ${context}`);
+          assertSame(batch.subarray(s * outSize, (s + 1) * outSize), want, `predictBatch vs forward, sample ${s}, ${context}`);
+        }
+      }
+    } finally {
+      model.delete();
+    }
+  }
+});
