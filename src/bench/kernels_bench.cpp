@@ -71,6 +71,25 @@ void BM_Conv2d(benchmark::State& state, ConvShape s, bool fast) {
   set_flops(state, conv_flops(g));
 }
 
+// ---- the same convs on a batch of 64, conv + bias + ReLU fused (what predictBatch runs) ----
+void BM_Conv2dBatch(benchmark::State& state, ConvShape s, bool fast) {
+  const Conv2dGeometry g = conv_geometry(s);
+  constexpr std::size_t n = 64;
+  const auto in = random_floats(n * g.ic * g.h * g.w, 1);
+  const auto weight = random_floats(g.oc * g.ic * 9, 2);
+  const auto bias = random_floats(g.oc, 3);
+  std::vector<float> out(n * g.oc * g.oh * g.ow), scratch(conv2d_batch_scratch_floats(g, n));
+  for (auto _ : state) {
+    if (fast)
+      conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), true, out.data(), scratch.data());
+    else
+      conv2d_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), true, out.data());
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  set_flops(state, n * conv_flops(g));
+}
+
 // ---- gemm at the im2col shapes of those convs: [OC, IC·9] · [IC·9, OH·OW] ----
 void BM_Gemm(benchmark::State& state, ConvShape s, bool fast) {
   const std::size_t m = s.oc, n = s.h * s.w, k = s.ic * 9;
@@ -121,6 +140,22 @@ void BM_Dense(benchmark::State& state, std::size_t in_features, std::size_t out_
   set_flops(state, 2.0 * in_features * out_features);
 }
 
+void BM_DenseBatch(benchmark::State& state, std::size_t in_features, std::size_t out_features, bool fast) {
+  constexpr std::size_t n = 64;
+  const auto x = random_floats(n * in_features, 7), w = random_floats(in_features * out_features, 8),
+             b = random_floats(out_features, 9);
+  std::vector<float> y(n * out_features);
+  for (auto _ : state) {
+    if (fast)
+      dense_batch_f32_vec4(n, in_features, out_features, x.data(), w.data(), b.data(), true, y.data());
+    else
+      dense_batch_f32_scalar(n, in_features, out_features, x.data(), w.data(), b.data(), true, y.data());
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  set_flops(state, 2.0 * n * in_features * out_features);
+}
+
 // ---- whole model: the shipped file, N random images per call ----
 Sequential load_shipped(const std::string& file) {
   std::ifstream f(std::string(CONVSCOPE_MODELS_DIR) + "/" + file, std::ios::binary);
@@ -148,6 +183,10 @@ void register_all() {
     benchmark::RegisterBenchmark((std::string("conv2d_reference/") + s.name).c_str(), BM_Conv2d, s, false);
   }
   for (const ConvShape& s : kConvs) {
+    benchmark::RegisterBenchmark((std::string("conv2d_relu_batch64_fast/") + s.name).c_str(), BM_Conv2dBatch, s, true);
+    benchmark::RegisterBenchmark((std::string("conv2d_relu_batch64_reference/") + s.name).c_str(), BM_Conv2dBatch, s, false);
+  }
+  for (const ConvShape& s : kConvs) {
     const std::string shape = std::to_string(s.oc) + "x" + std::to_string(s.ic * 9) + "x" + std::to_string(s.h * s.w);
     benchmark::RegisterBenchmark(("gemm_fast/" + shape).c_str(), BM_Gemm, s, true);
     benchmark::RegisterBenchmark(("gemm_reference/" + shape).c_str(), BM_Gemm, s, false);
@@ -162,6 +201,8 @@ void register_all() {
   benchmark::RegisterBenchmark("dense_reference/16->10", BM_Dense, 16, 10, false);
   benchmark::RegisterBenchmark("dense_fast/784->30", BM_Dense, 784, 30, true);
   benchmark::RegisterBenchmark("dense_reference/784->30", BM_Dense, 784, 30, false);
+  benchmark::RegisterBenchmark("dense_relu_batch64_fast/784->16", BM_DenseBatch, 784, 16, true);
+  benchmark::RegisterBenchmark("dense_relu_batch64_reference/784->16", BM_DenseBatch, 784, 16, false);
   for (const char* file : {"mnist-cnn.safetensors", "mnist-dnn.safetensors"}) {
     const std::string name = std::string(file).substr(0, std::string(file).find('.'));
     benchmark::RegisterBenchmark(("model_fast/" + name).c_str(), BM_Model, file, true)->Arg(1)->Arg(64);

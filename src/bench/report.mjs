@@ -116,7 +116,7 @@ export function printReport(results, log = console.log) {
   for (const [label, env] of [['Node', results.node], ['Chromium', results.chromium]]) {
     if (!env) continue;
     log(`\n--- ${label}${env.userAgent ? ' (' + (env.userAgent.match(/Chrome\/[\d.]+/) ?? [''])[0] + ')' : ''} ---`);
-    log(`wasm f32x4 multiply-add peak: ${env.peak.gflops.toFixed(2)} GFLOP/s (start ${env.peakAtStart?.gflops.toFixed(2)}, end ${env.peakAtEnd?.gflops.toFixed(2)}; scalar f32 ${env.peak.scalarGflops.toFixed(2)}). Timer step ${env.timerResolutionUs?.toFixed(2)} µs.`);
+    log(`wasm f32x4 multiply-add peak: ${env.peak.gflops.toFixed(2)} GFLOP/s (start ${env.peakAtStart?.gflops.toFixed(2)}, end ${env.peakAtEnd?.gflops.toFixed(2)}; scalar f32 ${env.peak.scalarGflops.toFixed(2)}${env.peak.relaxedMaddGflops ? `; relaxed-simd fused madd, which no engine here uses, ${env.peak.relaxedMaddGflops.toFixed(2)}` : ''}). Timer step ${env.timerResolutionUs?.toFixed(2)} µs.`);
     log('img/s: median time per image over segments of ~1,024 images, engines taking turns. conv rows: the layers alone at batch 64, GFLOP/s (% of the peak).');
     for (const [key, m] of Object.entries(env.models ?? {})) {
       const a = m.agreement;

@@ -160,7 +160,8 @@ export async function runSuite({ mods, modelBytes, mnist, now = () => performanc
   result.peakAtStart = result.peak;
   result.peakAtEnd = again;
   const best = (k) => (again[k] === undefined ? undefined : Math.max(again[k], result.peakAtStart[k]));
-  result.peak = { gflops: best('gflops'), gflopsCpu: best('gflopsCpu'), scalarGflops: best('scalarGflops') };
+  result.peak = { gflops: best('gflops'), gflopsCpu: best('gflopsCpu'), scalarGflops: best('scalarGflops'),
+    relaxedMaddGflops: best('relaxedMaddGflops'), relaxedMaddGflopsCpu: best('relaxedMaddGflopsCpu') };
   log(`peak again: ${again.gflops.toFixed(2)} GFLOP/s; using the better, ${result.peak.gflops.toFixed(2)}`);
   fractions.forEach((f) => f());
   for (const c of Object.values(result.conv ?? {}))

@@ -110,32 +110,47 @@ class JsModel {
     });
   }
 
+  // Probabilities for one input: written from JS straight into the model's input buffer, run
+  // with conv/dense + ReLU fused (Sequential::infer), copied out once.
   val predict(const val& input) {
     return guarded([&] {
-      const auto x = floats_from(input, "input");
-      const convscope::Tensor& out = model_.forward(x.data(), x.size(), 1, kernels_);
+      const std::size_t in = model_.input_size();
+      if (!is_array_like(input) || input["length"].as<double>() != static_cast<double>(in)) {
+        const auto x = floats_from(input, "input");  // refuses it with the model's own message
+        const convscope::Tensor& out = model_.infer(x.data(), x.size(), 1, kernels_);
+        return float32_array(out.data(), out.size());
+      }
+      write_inputs(input, 0, 1);
+      const convscope::Tensor& out = model_.infer_input(kernels_);
       return float32_array(out.data(), out.size());
     });
   }
 
-  // n inputs back to back -> n outputs back to back, run in chunks to bound memory.
+  // n inputs back to back -> n outputs back to back, run in chunks to bound memory; each chunk
+  // is written from JS straight into the model's input buffer and its outputs straight into the
+  // result (one copy in, one copy out).
   val predict_batch(const val& inputs, double count) {
     return guarded([&] {
-      const auto x = floats_from(inputs, "inputs");
+      if (!is_array_like(inputs))
+        throw convscope::Error("inputs: expected a Float32Array or an array of numbers");
       const std::size_t in = model_.input_size(), out = model_.output_size();
       const std::size_t n = batch_size(count);
-      if (x.size() / in != n || x.size() % in != 0)
+      const double length = inputs["length"].as<double>();
+      if (length != static_cast<double>(n) * static_cast<double>(in))
         throw convscope::Error("inputs: expected n × " + std::to_string(in) + " values for n = " +
-                               std::to_string(n) + ", got " + std::to_string(x.size()));
-      convscope::require_finite(x.data(), x.size());  // numbered across the whole batch
-      std::vector<float> y(n * out);
+                               std::to_string(n) + ", got " + val(length).call<std::string>("toString"));
+      val result = val::global("Float32Array").new_(static_cast<double>(n) * static_cast<double>(out));
       constexpr std::size_t kChunk = 64;
       for (std::size_t s = 0; s < n; s += kChunk) {
         const std::size_t m = std::min(kChunk, n - s);
-        const convscope::Tensor& o = model_.forward(x.data() + s * in, m * in, m, kernels_);
-        std::copy(o.data(), o.data() + m * out, y.data() + s * out);
+        write_inputs(inputs, s, m);
+        // values numbered across the whole batch; chunks run in order, so the first bad one
+        // is named
+        const convscope::Tensor& o = model_.infer_input(kernels_, s * in);
+        result.call<void>("set", val(emscripten::typed_memory_view(m * out, o.data())),
+                          static_cast<double>(s * out));
       }
-      return float32_array(y.data(), y.size());
+      return result;
     });
   }
 
@@ -224,6 +239,25 @@ class JsModel {
   }
 
  private:
+  static bool is_array_like(const val& v) {
+    return !v.isUndefined() && !v.isNull() && v["length"].isNumber();
+  }
+
+  // Samples [first, first + m) of inputs (m · input_size() values, sizes checked by the caller)
+  // into the model's input buffer: one TypedArray.set, converting as Float32Array would.
+  void write_inputs(const val& inputs, std::size_t first, std::size_t m) {
+    const std::size_t in = model_.input_size();
+    float* dst = model_.input_buffer(m);  // may grow memory: the view is made after
+    val view(emscripten::typed_memory_view(m * in, dst));
+    if (first == 0 && inputs["length"].as<double>() == static_cast<double>(m * in)) {
+      view.call<void>("set", inputs);
+      return;
+    }
+    const char* part = inputs["subarray"].isUndefined() ? "slice" : "subarray";  // plain arrays
+    view.call<void>("set", inputs.call<val>(part, static_cast<double>(first * in),
+                                            static_cast<double>((first + m) * in)));
+  }
+
   static std::vector<std::int32_t> int32s_from(const val& array, const char* what) {
     if (array.isUndefined() || array.isNull() || !array["length"].isNumber())
       throw convscope::Error(std::string(what) + ": expected an Int32Array or an array of integers");
@@ -371,15 +405,20 @@ convscope::Window window_from(const val& g) {
 }
 
 // g: {ic, h, w, oc, kh, kw, sh, sw, pt, pl, pb, pr}
+convscope::kernels::Conv2dGeometry conv_geometry_from(const val& g) {
+  convscope::kernels::Conv2dGeometry c{};
+  c.ic = get(g, "ic"); c.h = get(g, "h"); c.w = get(g, "w"); c.oc = get(g, "oc");
+  c.win = window_from(g);
+  c.win.pad_top = get(g, "pt"); c.win.pad_left = get(g, "pl");
+  c.win.pad_bottom = get(g, "pb"); c.win.pad_right = get(g, "pr");
+  c.oh = convscope::out_size(c.h, c.win.kh, c.win.sh, c.win.pad_top, c.win.pad_bottom, "conv2d");
+  c.ow = convscope::out_size(c.w, c.win.kw, c.win.sw, c.win.pad_left, c.win.pad_right, "conv2d");
+  return c;
+}
+
 val kernel_conv2d(bool fast, const val& g, const val& in, const val& weight, const val& bias) {
   return guarded([&] {
-    convscope::kernels::Conv2dGeometry c{};
-    c.ic = get(g, "ic"); c.h = get(g, "h"); c.w = get(g, "w"); c.oc = get(g, "oc");
-    c.win = window_from(g);
-    c.win.pad_top = get(g, "pt"); c.win.pad_left = get(g, "pl");
-    c.win.pad_bottom = get(g, "pb"); c.win.pad_right = get(g, "pr");
-    c.oh = convscope::out_size(c.h, c.win.kh, c.win.sh, c.win.pad_top, c.win.pad_bottom, "conv2d");
-    c.ow = convscope::out_size(c.w, c.win.kw, c.win.sw, c.win.pad_left, c.win.pad_right, "conv2d");
+    const convscope::kernels::Conv2dGeometry c = conv_geometry_from(g);
     const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
     require_length(x, c.ic * c.h * c.w, "in");
     require_length(w, c.oc * c.ic * c.win.kh * c.win.kw, "weight");
@@ -389,6 +428,29 @@ val kernel_conv2d(bool fast, const val& g, const val& in, const val& weight, con
       convscope::kernels::conv2d_f32_vec4(c, x.data(), w.data(), b.data(), out.data(), scratch.data());
     else
       convscope::kernels::conv2d_f32_scalar(c, x.data(), w.data(), b.data(), out.data());
+    return float32_array(out.data(), out.size());
+  });
+}
+
+// n samples [N,IC,H,W] -> [N,OC,OH,OW]; relu: conv + bias + ReLU fused.
+val kernel_conv2d_batch(bool fast, const val& g, int n, bool relu, const val& in, const val& weight,
+                        const val& bias) {
+  return guarded([&] {
+    if (n < 1) throw convscope::Error("conv2d batch: n must be at least 1");
+    const convscope::kernels::Conv2dGeometry c = conv_geometry_from(g);
+    const std::size_t ns = n;
+    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
+    require_length(x, ns * c.ic * c.h * c.w, "in");
+    require_length(w, c.oc * c.ic * c.win.kh * c.win.kw, "weight");
+    require_length(b, c.oc, "bias");
+    std::vector<float> out(ns * c.oc * c.oh * c.ow, NAN);
+    if (fast) {
+      std::vector<float> scratch(convscope::kernels::conv2d_batch_scratch_floats(c, ns), NAN);
+      convscope::kernels::conv2d_batch_f32_vec4(c, ns, x.data(), w.data(), b.data(), relu, out.data(),
+                                                scratch.data());
+    } else {
+      convscope::kernels::conv2d_batch_f32_scalar(c, ns, x.data(), w.data(), b.data(), relu, out.data());
+    }
     return float32_array(out.data(), out.size());
   });
 }
@@ -431,6 +493,26 @@ val kernel_dense(bool fast, int in_features, int out_features, const val& in, co
   });
 }
 
+// n samples [N,IN] -> [N,OUT]; relu: dense + bias + ReLU fused.
+val kernel_dense_batch(bool fast, int n, int in_features, int out_features, bool relu, const val& in,
+                       const val& weight, const val& bias) {
+  return guarded([&] {
+    if (n < 1 || in_features < 1 || out_features < 1)
+      throw convscope::Error("dense batch: sizes must be at least 1");
+    const std::size_t ns = n, ni = in_features, no = out_features;
+    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
+    require_length(x, ns * ni, "in");
+    require_length(w, no * ni, "weight");
+    require_length(b, no, "bias");
+    std::vector<float> y(ns * no, NAN);
+    if (fast)
+      convscope::kernels::dense_batch_f32_vec4(ns, ni, no, x.data(), w.data(), b.data(), relu, y.data());
+    else
+      convscope::kernels::dense_batch_f32_scalar(ns, ni, no, x.data(), w.data(), b.data(), relu, y.data());
+    return float32_array(y.data(), y.size());
+  });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(convscope) {
@@ -460,4 +542,6 @@ EMSCRIPTEN_BINDINGS(convscope) {
   function("kernelConv2d", &kernel_conv2d);
   function("kernelPool2d", &kernel_pool2d);
   function("kernelDense", &kernel_dense);
+  function("kernelConv2dBatch", &kernel_conv2d_batch);
+  function("kernelDenseBatch", &kernel_dense_batch);
 }

@@ -25,6 +25,17 @@ void conv2d_f32_scalar(const Conv2dGeometry& g, const float* in, const float* we
       }
 }
 
+void conv2d_batch_f32_scalar(const Conv2dGeometry& g, std::size_t n, const float* in,
+                             const float* weight, const float* bias, bool relu, float* out) {
+  const std::size_t in_size = g.ic * g.h * g.w, out_size = g.oc * g.oh * g.ow;
+  for (std::size_t s = 0; s < n; ++s) {
+    float* y = out + s * out_size;
+    conv2d_f32_scalar(g, in + s * in_size, weight, bias, y);
+    if (relu)
+      for (std::size_t j = 0; j < out_size; ++j) y[j] = y[j] > 0.0f ? y[j] : 0.0f;
+  }
+}
+
 void conv2d_backward_f32_scalar(const Conv2dGeometry& g, const float* in, const float* weight,
                                 const float* dout, float* din, float* dweight, float* dbias) {
   const Window& k = g.win;

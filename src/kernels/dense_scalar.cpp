@@ -12,6 +12,16 @@ void dense_f32_scalar(std::size_t in, std::size_t out, const float* x, const flo
   }
 }
 
+void dense_batch_f32_scalar(std::size_t n, std::size_t in, std::size_t out, const float* x,
+                            const float* weight, const float* bias, bool relu, float* y) {
+  for (std::size_t s = 0; s < n; ++s) {
+    float* ys = y + s * out;
+    dense_f32_scalar(in, out, x + s * in, weight, bias, ys);
+    if (relu)
+      for (std::size_t o = 0; o < out; ++o) ys[o] = ys[o] > 0.0f ? ys[o] : 0.0f;
+  }
+}
+
 void dense_backward_f32_scalar(std::size_t in, std::size_t out, const float* x,
                                const float* weight, const float* dy, float* dx, float* dweight,
                                float* dbias) {

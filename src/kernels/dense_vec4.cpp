@@ -1,27 +1,62 @@
-// Fast fully connected layer: each dot product over four independent vector accumulators
-// (16 floats per step) so multiply-adds overlap; scalar tail.
+// Fast fully connected layer on a batch: blocks of S samples × O outputs, one vector
+// accumulator each (lanes over i), so every weight and input vector loaded serves several
+// multiply-adds. Each output is summed in the same order in every block shape: lanes over i in
+// steps of 4, then the four lanes, then the scalar tail, then the bias.
 #include "kernels/kernels.hpp"
 #include "kernels/simd.hpp"
 
 namespace convscope::kernels {
+namespace {
+
+// x: S samples (stride in); w: O weight rows (stride in); y: S rows (stride out), at [s0][o0].
+template <int S, int O>
+void dense_block(std::size_t in, std::size_t out, const float* x, const float* w,
+                 const float* bias, bool relu, float* y) {
+  f32x4 acc[S][O];
+  for (int s = 0; s < S; ++s)
+    for (int o = 0; o < O; ++o) acc[s][o] = splat4(0.0f);
+  std::size_t i = 0;
+  for (; i + 4 <= in; i += 4) {
+    f32x4 wv[O];
+    for (int o = 0; o < O; ++o) wv[o] = load4(w + o * in + i);
+    for (int s = 0; s < S; ++s) {
+      const f32x4 xv = load4(x + s * in + i);
+      for (int o = 0; o < O; ++o) acc[s][o] += wv[o] * xv;
+    }
+  }
+  for (int s = 0; s < S; ++s)
+    for (int o = 0; o < O; ++o) {
+      float sum = sum4(acc[s][o]);
+      for (std::size_t q = i; q < in; ++q) sum += w[o * in + q] * x[s * in + q];
+      const float v = bias[o] + sum;
+      y[s * out + o] = relu && !(v > 0.0f) ? 0.0f : v;
+    }
+}
+
+}  // namespace
+
+void dense_batch_f32_vec4(std::size_t n, std::size_t in, std::size_t out, const float* x,
+                          const float* weight, const float* bias, bool relu, float* y) {
+  std::size_t s = 0;
+  for (; s + 4 <= n; s += 4) {
+    const float* xs = x + s * in;
+    float* ys = y + s * out;
+    std::size_t o = 0;
+    for (; o + 2 <= out; o += 2) dense_block<4, 2>(in, out, xs, weight + o * in, bias + o, relu, ys + o);
+    for (; o < out; ++o) dense_block<4, 1>(in, out, xs, weight + o * in, bias + o, relu, ys + o);
+  }
+  for (; s < n; ++s) {
+    const float* xs = x + s * in;
+    float* ys = y + s * out;
+    std::size_t o = 0;
+    for (; o + 4 <= out; o += 4) dense_block<1, 4>(in, out, xs, weight + o * in, bias + o, relu, ys + o);
+    for (; o < out; ++o) dense_block<1, 1>(in, out, xs, weight + o * in, bias + o, relu, ys + o);
+  }
+}
 
 void dense_f32_vec4(std::size_t in, std::size_t out, const float* x, const float* weight,
                     const float* bias, float* y) {
-  for (std::size_t o = 0; o < out; ++o) {
-    const float* w = weight + o * in;
-    f32x4 a0 = splat4(0), a1 = splat4(0), a2 = splat4(0), a3 = splat4(0);
-    std::size_t i = 0;
-    for (; i + 16 <= in; i += 16) {
-      a0 += load4(w + i) * load4(x + i);
-      a1 += load4(w + i + 4) * load4(x + i + 4);
-      a2 += load4(w + i + 8) * load4(x + i + 8);
-      a3 += load4(w + i + 12) * load4(x + i + 12);
-    }
-    for (; i + 4 <= in; i += 4) a0 += load4(w + i) * load4(x + i);
-    float sum = sum4((a0 + a1) + (a2 + a3));
-    for (; i < in; ++i) sum += w[i] * x[i];
-    y[o] = bias[o] + sum;
-  }
+  dense_batch_f32_vec4(1, in, out, x, weight, bias, false, y);
 }
 
 // Row by row: dweight's row o += dy[o]·x and dx += dy[o]·weight's row o, both contiguous axpys.

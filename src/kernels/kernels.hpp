@@ -18,10 +18,24 @@ struct Conv2dGeometry {
 // out[o][y][x] = b[o] + Σ_i,ky,kx w[o][i][ky][kx] · in[i][y·SH+ky-PT][x·SW+kx-PL]  (zero outside)
 void conv2d_f32_scalar(const Conv2dGeometry& g, const float* in, const float* weight,
                        const float* bias, float* out);
-// Same result via im2col + gemm_f32_vec4. scratch holds conv2d_scratch_floats(g) floats.
+// Same result, fast (conv2d_batch_f32_vec4 with n = 1). scratch holds conv2d_scratch_floats(g).
 void conv2d_f32_vec4(const Conv2dGeometry& g, const float* in, const float* weight,
                      const float* bias, float* out, float* scratch);
 std::size_t conv2d_scratch_floats(const Conv2dGeometry& g);
+
+// A batch: in [N,IC,H,W] -> out [N,OC,OH,OW], each sample as conv2d_f32_scalar; with relu,
+// out = max(conv, 0) (conv + bias + ReLU fused, for callers that need no pre-activation values).
+void conv2d_batch_f32_scalar(const Conv2dGeometry& g, std::size_t n, const float* in,
+                             const float* weight, const float* bias, bool relu, float* out);
+// Same, fast. Stride 1: direct, register tiles of 4 channels × 8 columns reading a zero-padded
+// copy of each sample in place (no im2col), bias and ReLU applied at the store. Other strides:
+// im2col over groups of samples (cols [IC·KH·KW, G·OH·OW], G chosen so cols stays in cache),
+// one gemm_bias_f32_vec4 per group, then each sample's maps put in place (and the ReLU).
+// scratch holds conv2d_batch_scratch_floats(g, n) floats.
+void conv2d_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* in,
+                           const float* weight, const float* bias, bool relu, float* out,
+                           float* scratch);
+std::size_t conv2d_batch_scratch_floats(const Conv2dGeometry& g, std::size_t n);
 
 // Backward of conv2d for one sample, given dout = dL/dout [OC,OH,OW]:
 //   dweight[o][i][ky][kx] += Σ_y,x dout[o][y][x] · in[i][y·SH+ky-PT][x·SW+kx-PL]
@@ -40,6 +54,16 @@ void gemm_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a
                      const float* b, std::size_t ldb, float* c, std::size_t ldc);
 void gemm_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
                    const float* b, std::size_t ldb, float* c, std::size_t ldc);
+
+// C[M,N] = bias[M]·1ᵀ + A[M,K] · B[K,N] (C overwritten). Every C[i][j] is accumulated in the
+// same order (bias, then p = 0..K-1, one rounding per multiply and per add) whatever the tile,
+// so a column gives the same bits wherever it falls in B.
+void gemm_bias_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a,
+                          std::size_t lda, const float* b, std::size_t ldb, const float* bias,
+                          float* c, std::size_t ldc);
+void gemm_bias_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a,
+                        std::size_t lda, const float* b, std::size_t ldb, const float* bias,
+                        float* c, std::size_t ldc);
 
 // C[M,N] += A[M,K] · B[N,K]ᵀ: every C[i][j] is a dot product of two contiguous rows.
 void gemm_nt_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a,
@@ -71,6 +95,14 @@ void dense_f32_scalar(std::size_t in, std::size_t out, const float* x, const flo
                       const float* bias, float* y);
 void dense_f32_vec4(std::size_t in, std::size_t out, const float* x, const float* weight,
                     const float* bias, float* y);
+
+// A batch: x [N,IN] -> y [N,OUT], y[s][o] = b[o] + Σ_i w[o][i] · x[s][i]; with relu, max(·, 0).
+// The vec4 twin sums each output in one fixed order (four lanes over i, then the lanes, then the
+// tail), whatever the batch size, so a sample's output does not depend on its batch.
+void dense_batch_f32_scalar(std::size_t n, std::size_t in, std::size_t out, const float* x,
+                            const float* weight, const float* bias, bool relu, float* y);
+void dense_batch_f32_vec4(std::size_t n, std::size_t in, std::size_t out, const float* x,
+                          const float* weight, const float* bias, bool relu, float* y);
 
 // Stable softmax of one sample: y_i = e^(x_i - max x) / Σ_j e^(x_j - max x). y may be x.
 void softmax_f32_scalar(std::size_t n, const float* x, float* y);

@@ -58,19 +58,10 @@ class Conv2d : public Layer {
             {name() + ".bias", {g_.oc}, &bias_, &bias_grad_}};
   }
 
-  void forward(const Tensor& x, Tensor& y, Kernels kernels) override {
-    const std::size_t n = x.shape()[0], in_size = g_.ic * g_.h * g_.w,
-                      out_size_ = g_.oc * g_.oh * g_.ow;
-    shape_output(y, n, {g_.oc, g_.oh, g_.ow});
-    if (kernels == Kernels::fast) scratch_.resize(scratch_values());
-    for (std::size_t s = 0; s < n; ++s) {
-      const float* in = x.data() + s * in_size;
-      float* out = y.data() + s * out_size_;
-      if (kernels == Kernels::reference)
-        kernels::conv2d_f32_scalar(g_, in, weight_.data(), bias_.data(), out);
-      else
-        kernels::conv2d_f32_vec4(g_, in, weight_.data(), bias_.data(), out, scratch_.data());
-    }
+  void forward(const Tensor& x, Tensor& y, Kernels kernels) override { run(x, y, kernels, false); }
+  bool forward_relu(const Tensor& x, Tensor& y, Kernels kernels) override {
+    run(x, y, kernels, true);
+    return true;
   }
 
   void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx,
@@ -95,10 +86,24 @@ class Conv2d : public Layer {
   const kernels::Conv2dGeometry& geometry() const { return g_; }
 
  private:
+  // The whole batch in one kernel call (the fast one im2cols groups of samples into one gemm).
+  void run(const Tensor& x, Tensor& y, Kernels kernels, bool relu) {
+    const std::size_t n = x.shape()[0];
+    shape_output(y, n, {g_.oc, g_.oh, g_.ow});
+    if (kernels == Kernels::reference) {
+      kernels::conv2d_batch_f32_scalar(g_, n, x.data(), weight_.data(), bias_.data(), relu, y.data());
+      return;
+    }
+    const std::size_t need = kernels::conv2d_batch_scratch_floats(g_, n);
+    if (scratch_.size() < need) scratch_.resize(need);
+    kernels::conv2d_batch_f32_vec4(g_, n, x.data(), weight_.data(), bias_.data(), relu, y.data(),
+                                   scratch_.data());
+  }
+
   hyper::Padding padding_;
   kernels::Conv2dGeometry g_{};
   Tensor weight_, bias_, weight_grad_, bias_grad_;
-  std::vector<float> scratch_;           // im2col buffer, sized at the first fast forward
+  std::vector<float> scratch_;           // im2col (+ gemm) buffer, grown at a fast forward
   std::vector<float> backward_scratch_;  // sized at the first backward (training only)
 };
 

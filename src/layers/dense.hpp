@@ -35,17 +35,10 @@ class Dense : public Layer {
             {name() + ".bias", {out_}, &bias_, &bias_grad_}};
   }
 
-  void forward(const Tensor& x, Tensor& y, Kernels kernels) override {
-    const std::size_t n = x.shape()[0];
-    shape_output(y, n, {out_});
-    for (std::size_t s = 0; s < n; ++s) {
-      if (kernels == Kernels::reference)
-        kernels::dense_f32_scalar(in_, out_, x.data() + s * in_, weight_.data(), bias_.data(),
-                                  y.data() + s * out_);
-      else
-        kernels::dense_f32_vec4(in_, out_, x.data() + s * in_, weight_.data(), bias_.data(),
-                                y.data() + s * out_);
-    }
+  void forward(const Tensor& x, Tensor& y, Kernels kernels) override { run(x, y, kernels, false); }
+  bool forward_relu(const Tensor& x, Tensor& y, Kernels kernels) override {
+    run(x, y, kernels, true);
+    return true;
   }
 
   void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx,
@@ -66,6 +59,16 @@ class Dense : public Layer {
   }
 
  private:
+  // The whole batch in one kernel call. x may be any [N, ...] holding IN values per sample.
+  void run(const Tensor& x, Tensor& y, Kernels kernels, bool relu) {
+    const std::size_t n = x.shape()[0];
+    shape_output(y, n, {out_});
+    if (kernels == Kernels::reference)
+      kernels::dense_batch_f32_scalar(n, in_, out_, x.data(), weight_.data(), bias_.data(), relu, y.data());
+    else
+      kernels::dense_batch_f32_vec4(n, in_, out_, x.data(), weight_.data(), bias_.data(), relu, y.data());
+  }
+
   std::size_t in_ = 0, out_;
   Tensor weight_, bias_, weight_grad_, bias_grad_;
 };

@@ -63,6 +63,10 @@ class Layer {
   // x [N, in dims] -> y [N, out dims]. y keeps its buffer when the shape is unchanged.
   virtual void forward(const Tensor& x, Tensor& y, Kernels kernels) = 0;
 
+  // y = relu(forward(x)) in one pass, for inference that keeps no pre-activation values
+  // (Sequential::infer). Returns false, doing nothing, if the layer has no fused form.
+  virtual bool forward_relu(const Tensor&, Tensor&, Kernels) { return false; }
+
   // The backward pass of the forward that took x to y: given dy = dL/dy, adds dL/dparam into
   // each Param's grad and, if dx is not null, writes dx = dL/dx (shaped like x).
   virtual void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx,

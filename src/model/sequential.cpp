@@ -84,8 +84,7 @@ std::size_t Sequential::parameter_count() {
   return n;
 }
 
-const Tensor& Sequential::forward(const float* x, std::size_t size, std::size_t n,
-                                  Kernels kernels) {
+void Sequential::check_input(std::size_t size, std::size_t n) const {
   if (n == 0 || size % input_size_ != 0 || size / input_size_ != n)
     throw Error("input: expected " + std::to_string(n) + " × " + std::to_string(input_size_) +
                 " values " + to_string(arch_.input) + ", got " + std::to_string(size));
@@ -94,17 +93,58 @@ const Tensor& Sequential::forward(const float* x, std::size_t size, std::size_t 
   if (n > SIZE_MAX / sample_values_)
     throw Error("input: a batch of " + std::to_string(n) + " samples × " +
                 std::to_string(sample_values_) + " values per sample overflows size_t");
-  require_finite(x, size);
+}
+
+void Sequential::resize_input(std::size_t n) {
   const auto shape = batch_shape(n, arch_.input);
   if (!std::equal(shape.begin(), shape.end(), input_.shape().begin(), input_.shape().end()))
     input_.resize(shape);
+}
+
+const Tensor& Sequential::forward(const float* x, std::size_t size, std::size_t n,
+                                  Kernels kernels) {
+  check_input(size, n);
+  require_finite(x, size);
+  resize_input(n);
   std::copy(x, x + size, input_.data());
+  return run(false, kernels);
+}
+
+const Tensor& Sequential::infer(const float* x, std::size_t size, std::size_t n, Kernels kernels) {
+  check_input(size, n);
+  require_finite(x, size);
+  resize_input(n);
+  std::copy(x, x + size, input_.data());
+  return run(true, kernels);
+}
+
+float* Sequential::input_buffer(std::size_t n) {
+  // n · input_size_ cannot wrap where n · sample_values_ does not (input_size_ ≤ sample_values_)
+  check_input(n <= SIZE_MAX / sample_values_ ? n * input_size_ : 0, n);
+  resize_input(n);
+  return input_.data();
+}
+
+const Tensor& Sequential::infer_input(Kernels kernels, std::size_t first_index) {
+  require_finite(input_.data(), input_.size(), first_index);
+  return run(true, kernels);
+}
+
+const Tensor& Sequential::run(bool fused, Kernels kernels) {
   const Tensor* in = &input_;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
+    if (fused && i + 1 < layers_.size()) {
+      const std::string next = layers_[i + 1]->type();
+      if (next == "relu" && layers_[i]->forward_relu(*in, outputs_[i + 1], kernels)) {
+        in = &outputs_[++i];
+        continue;
+      }
+      if (next == "dense" && layers_[i]->type() == "flatten") continue;  // same floats, same order
+    }
     layers_[i]->forward(*in, outputs_[i], kernels);
     in = &outputs_[i];
   }
-  return outputs_.back();
+  return *in;
 }
 
 void Sequential::backward(const Tensor& grad, std::size_t last, Kernels kernels) {

@@ -51,6 +51,19 @@ class Sequential {
   // non-finite value. Returns the last layer's output [n, ...].
   const Tensor& forward(const float* x, std::size_t size, std::size_t n,
                         Kernels kernels = Kernels::fast);
+  // The last layer's output for n samples, the quick way, for predictions: a conv2d or dense
+  // layer followed by a relu runs fused (the relu's output gets the result, the conv's output
+  // is left stale) and a flatten before a dense layer is skipped. Same checks as forward; the
+  // other layers' outputs are not to be read after it (forward gives every layer's output).
+  const Tensor& infer(const float* x, std::size_t size, std::size_t n,
+                      Kernels kernels = Kernels::fast);
+  // Where to write n samples (n · input_size() floats) for infer_input: the model's own input
+  // buffer, resized, so a caller can fill it in place (e.g. straight from JS) without a copy.
+  float* input_buffer(std::size_t n);
+  // infer on the samples written to input_buffer(n); refuses a non-finite value, numbering
+  // values from first_index.
+  const Tensor& infer_input(Kernels kernels = Kernels::fast, std::size_t first_index = 0);
+
   // Layer i's output of the last forward call, [n, output_dims(i)...].
   const Tensor& output(std::size_t i) const { return outputs_[i]; }
   // The input of the last forward call, [n, input dims...].
@@ -62,6 +75,10 @@ class Sequential {
   void zero_grad();
 
  private:
+  void check_input(std::size_t size, std::size_t n) const;
+  void resize_input(std::size_t n);
+  const Tensor& run(bool fused, Kernels kernels);
+
   Architecture arch_;
   std::vector<std::string> labels_;
   std::vector<std::unique_ptr<Layer>> layers_;

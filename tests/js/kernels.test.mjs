@@ -77,6 +77,48 @@ test('conv2d: fast = reference = plain JS on 240 random shapes and the edge shap
   t.diagnostic(`${shapes.length} shapes, ${outputs} outputs`);
 });
 
+// A batch of n samples through conv2dRef, each sample alone, then max(·, 0) if relu.
+function conv2dBatchRef(g, n, x, w, b, relu) {
+  const size = g.ic * g.h * g.w;
+  const parts = [];
+  for (let s = 0; s < n; s++) parts.push(conv2dRef(g, x.subarray(s * size, (s + 1) * size), w, b));
+  const out = new Float64Array(parts.reduce((a, p) => a + p.out.length, 0));
+  const absSum = new Float64Array(out.length);
+  let k = 0;
+  for (const p of parts)
+    for (let j = 0; j < p.out.length; j++, k++) {
+      out[k] = relu ? Math.max(p.out[j], 0) : p.out[j];
+      absSum[k] = p.absSum[j];
+    }
+  return { out, absSum, oh: parts[0].oh, ow: parts[0].ow };
+}
+
+// The batched kernel im2cols groups of samples side by side into one gemm: batches of 1–9 on
+// random shapes (small ones make several groups), the shipped CNN's shapes at 37 samples, with
+// and without the fused ReLU; every sample must also equal, bit for bit, its result alone.
+test('conv2d batch: fast = reference = plain JS, fused ReLU, sample = alone, on 160 shapes', (t) => {
+  t.diagnostic(`seed ${SEED}`);
+  const rng = makeRng(SEED ^ 0x27d4eb2f);
+  const shipped = (ic, h, oc) => ({ ic, h, w: h, oc, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, pb: 1, pr: 1 });
+  const cases = [[shipped(1, 28, 8), 37], [shipped(8, 14, 16), 37], [shipped(16, 7, 16), 37],
+    ...CONV_EDGES.map((g) => [g, 5])];
+  while (cases.length < 160) cases.push([randomConv(rng), rng.int(1, 9)]);
+  cases.forEach(([g, n], i) => {
+    const relu = i % 2 === 1;
+    const x = rng.floats(n * g.ic * g.h * g.w), w = rng.floats(g.oc * g.ic * g.kh * g.kw), b = rng.floats(g.oc);
+    const want = conv2dBatchRef(g, n, x, w, b, relu);
+    const context = `conv2d batch n=${n} relu=${relu} ${describe(g)}`;
+    const fast = cs.kernelConv2dBatch(true, g, n, relu, x, w, b);
+    const reference = cs.kernelConv2dBatch(false, g, n, relu, x, w, b);
+    assertClose(reference, want.out, { scale: want.absSum, context: `reference vs JS, ${context}` });
+    assertClose(fast, want.out, { scale: want.absSum, context: `fast vs JS, ${context}` });
+    assertClose(fast, reference, { scale: want.absSum, context: `fast vs reference, ${context}` });
+    const size = g.ic * g.h * g.w, outSize = fast.length / n, s = n - 1;
+    const alone = cs.kernelConv2dBatch(true, g, 1, relu, x.subarray(s * size, (s + 1) * size), w, b);
+    assertSame(alone, fast.subarray(s * outSize), `last sample alone vs in its batch, ${context}`);
+  });
+});
+
 // ---- pooling ----
 
 // Channels 1–16, windows 1–5 (not always square), stride: equal to the window (not overlapping),
@@ -153,6 +195,33 @@ test('dense: fast = reference = plain JS on 120 random sizes (every tail of 4 an
   // Not vacuous: the fast kernel adds in another order (4 accumulators), so for long rows some
   // results differ in their last bits. All equal would mean both exports run the same code.
   assert.ok(differs > 0, `fast and reference dense agree bit for bit on all ${sizes.length} sizes`);
+});
+
+test('dense batch: fast = reference = plain JS, fused ReLU, sample = alone, on 100 sizes', (t) => {
+  t.diagnostic(`seed ${SEED}`);
+  const rng = makeRng(SEED ^ 0x165667b1);
+  const cases = [[1, 784, 16], [64, 784, 16], [64, 16, 10], [5, 3, 1], [4, 4, 2], [7, 17, 3]];
+  while (cases.length < 100) cases.push([rng.int(1, 11), rng.int(1, 300), rng.int(1, 40)]);
+  cases.forEach(([n, ni, no], i) => {
+    const relu = i % 2 === 0;
+    const x = rng.floats(n * ni), w = rng.floats(no * ni), b = rng.floats(no);
+    const out = new Float64Array(n * no), absSum = new Float64Array(n * no);
+    for (let s = 0; s < n; s++) {
+      const r = denseRef(ni, no, x.subarray(s * ni, (s + 1) * ni), w, b);
+      for (let o = 0; o < no; o++) {
+        out[s * no + o] = relu ? Math.max(r.out[o], 0) : r.out[o];
+        absSum[s * no + o] = r.absSum[o];
+      }
+    }
+    const context = `dense batch ${describe({ n, in: ni, out: no, relu })}`;
+    const fast = cs.kernelDenseBatch(true, n, ni, no, relu, x, w, b);
+    const reference = cs.kernelDenseBatch(false, n, ni, no, relu, x, w, b);
+    assertClose(reference, out, { scale: absSum, context: `reference vs JS, ${context}` });
+    assertClose(fast, out, { scale: absSum, context: `fast vs JS, ${context}` });
+    assertClose(fast, reference, { scale: absSum, context: `fast vs reference, ${context}` });
+    const alone = cs.kernelDenseBatch(true, 1, ni, no, relu, x.subarray((n - 1) * ni), w, b);
+    assertSame(alone, fast.subarray((n - 1) * no), `last sample alone vs in its batch, ${context}`);
+  });
 });
 
 // ---- the kernel exports refuse bad geometry with an Error ----
@@ -243,4 +312,37 @@ test('whole random models: fast and reference kernels agree, layer by layer, and
   }
   // Not vacuous: the switch really changes kernels (the dense sums are added in another order).
   assert.ok(differs > 0, 'setReferenceKernels(true) and (false) gave bit-identical traces for all 40 models');
+});
+
+// predict and predictBatch run the quick path (conv/dense + ReLU fused, flatten skipped, inputs
+// written straight into the model, batches in groups): the same bits as forward's last layer,
+// for each sample alone and in batches of 1-70 (past a 64-sample chunk), fast and reference.
+test('whole random models: predict and predictBatch = forward, bit for bit', (t) => {
+  t.diagnostic(`seed ${SEED}`);
+  const rng = makeRng(SEED ^ 0x61c88647);
+  for (let m = 0; m < 20; m++) {
+    const arch = randomArchitecture(rng);
+    const tensors = randomTensors(arch, rng);
+    const size = inputSize(arch), n = rng.pick([1, 2, 5, 9, 70]);
+    const inputs = rng.floats(n * size);
+    const model = cs.loadModel(modelFile(arch, tensors));
+    try {
+      for (const reference of [false, true]) {
+        model.setReferenceKernels(reference);
+        const context = `model ${m}, n=${n}, reference=${reference}, ${describe(arch)}`;
+        const batch = model.predictBatch(inputs, n);
+        const plain = model.predictBatch(Array.from(inputs), n);  // a plain array in, too
+        assertSame(plain, batch, `predictBatch(Array) vs (Float32Array), ${context}`);
+        const outSize = batch.length / n;
+        for (const s of new Set([0, n - 1, rng.int(0, n - 1)])) {
+          const x = inputs.subarray(s * size, (s + 1) * size);
+          const want = model.forward(x).output;
+          assertSame(model.predict(x), want, `predict vs forward, sample ${s}, ${context}`);
+          assertSame(batch.subarray(s * outSize, (s + 1) * outSize), want, `predictBatch vs forward, sample ${s}, ${context}`);
+        }
+      }
+    } finally {
+      model.delete();
+    }
+  }
 });

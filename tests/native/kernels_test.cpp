@@ -74,6 +74,103 @@ TEST(Kernels, Conv2dFastMatchesReferenceOn300RandomShapes) {
   }
 }
 
+// A random conv2d geometry as above (channels 1-16, kernels 1-5, strides 1-3, padding 0-2 a
+// side, H and W 1-17); false if the kernel does not fit the padded input.
+bool random_conv(std::mt19937& rng, Conv2dGeometry& g) {
+  g = {};
+  g.ic = pick(rng, 1, 16);
+  g.oc = pick(rng, 1, 16);
+  g.win.kh = pick(rng, 1, 5);
+  g.win.kw = pick(rng, 1, 5);
+  g.win.sh = pick(rng, 1, 3);
+  g.win.sw = pick(rng, 1, 3);
+  g.win.pad_top = pick(rng, 0, 2);
+  g.win.pad_left = pick(rng, 0, 2);
+  g.win.pad_bottom = pick(rng, 0, 2);
+  g.win.pad_right = pick(rng, 0, 2);
+  g.h = pick(rng, 1, 17);
+  g.w = pick(rng, 1, 17);
+  const std::size_t ph = g.h + g.win.pad_top + g.win.pad_bottom,
+                    pw = g.w + g.win.pad_left + g.win.pad_right;
+  if (g.win.kh > ph || g.win.kw > pw) return false;
+  g.oh = (ph - g.win.kh) / g.win.sh + 1;
+  g.ow = (pw - g.win.kw) / g.win.sw + 1;
+  return true;
+}
+
+std::string describe(const Conv2dGeometry& g) {
+  std::ostringstream s;
+  s << "ic=" << g.ic << " oc=" << g.oc << " h=" << g.h << " w=" << g.w << " k=" << g.win.kh << "x"
+    << g.win.kw << " s=" << g.win.sh << "x" << g.win.sw << " pad=" << g.win.pad_top << ","
+    << g.win.pad_left << "," << g.win.pad_bottom << "," << g.win.pad_right;
+  return s.str();
+}
+
+// Batches of 1-9 samples (several im2col groups for small shapes), with and without the fused
+// ReLU, plus the shipped CNN's three shapes at 37 samples (groups of 4 and 9, a short last one).
+TEST(Kernels, Conv2dBatchFastMatchesReferenceOn300RandomShapes) {
+  std::mt19937 rng(20261129);
+  std::vector<std::pair<Conv2dGeometry, std::size_t>> cases;
+  const std::size_t shipped[][4] = {{1, 28, 28, 8}, {8, 14, 14, 16}, {16, 7, 7, 16}};  // IC H W OC
+  for (const auto& s : shipped) {
+    Conv2dGeometry g{};
+    g.ic = s[0]; g.h = g.oh = s[1]; g.w = g.ow = s[2]; g.oc = s[3];
+    g.win.kh = g.win.kw = 3;
+    g.win.pad_top = g.win.pad_left = g.win.pad_bottom = g.win.pad_right = 1;
+    cases.push_back({g, 37});
+  }
+  while (cases.size() < 303) {
+    Conv2dGeometry g;
+    if (random_conv(rng, g)) cases.push_back({g, pick(rng, 1, 9)});
+  }
+  for (std::size_t trial = 0; trial < cases.size(); ++trial) {
+    const auto& [g, n] = cases[trial];
+    const bool relu = trial % 2 == 1;
+    const std::string params = "trial " + std::to_string(trial) + " n=" + std::to_string(n) +
+                               (relu ? " relu " : " ") + describe(g);
+    const auto in = random_values(rng, n * g.ic * g.h * g.w);
+    const auto weight = random_values(rng, g.oc * g.ic * g.win.kh * g.win.kw);
+    const auto bias = random_values(rng, g.oc);
+    const std::size_t out_size = g.oc * g.oh * g.ow;
+    std::vector<float> ref(n * out_size, kNaN), fast(ref.size(), kNaN);
+    std::vector<float> scratch(conv2d_batch_scratch_floats(g, n), kNaN);
+    conv2d_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), relu, ref.data());
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, fast.data(), scratch.data());
+    ASSERT_TRUE(close(fast, ref, params));
+    // each sample gets the same bits as when it runs alone (predict = predictBatch)
+    std::vector<float> alone(out_size, kNaN), scratch1(conv2d_batch_scratch_floats(g, 1), kNaN);
+    const std::size_t s = n - 1;
+    conv2d_batch_f32_vec4(g, 1, in.data() + s * g.ic * g.h * g.w, weight.data(), bias.data(), relu,
+                          alone.data(), scratch1.data());
+    for (std::size_t j = 0; j < out_size; ++j)
+      ASSERT_EQ(alone[j], fast[s * out_size + j]) << params << " sample " << s << " index " << j;
+  }
+}
+
+TEST(Kernels, GemmBiasFastMatchesReferenceOn200RandomShapes) {
+  std::mt19937 rng(23);
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::size_t m = pick(rng, 1, 17), n = pick(rng, 1, 40), k = pick(rng, 1, 30);
+    const std::size_t lda = k + pick(rng, 0, 3), ldb = n + pick(rng, 0, 3),
+                      ldc = n + pick(rng, 0, 3);
+    const auto a = random_values(rng, m * lda), b = random_values(rng, k * ldb),
+               bias = random_values(rng, m);
+    std::vector<float> ref(m * ldc, kNaN), fast(ref.size(), kNaN);
+    gemm_bias_f32_scalar(m, n, k, a.data(), lda, b.data(), ldb, bias.data(), ref.data(), ldc);
+    gemm_bias_f32_vec4(m, n, k, a.data(), lda, b.data(), ldb, bias.data(), fast.data(), ldc);
+    // only the M×N cells are written: the padding columns stay NaN in both
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = n; j < ldc; ++j) {
+        ASSERT_TRUE(std::isnan(fast[i * ldc + j])) << "trial " << trial << " wrote C[" << i << "][" << j << "]";
+        fast[i * ldc + j] = ref[i * ldc + j] = 0;
+      }
+    std::ostringstream params;
+    params << "trial " << trial << " m=" << m << " n=" << n << " k=" << k << " lda=" << lda
+           << " ldb=" << ldb << " ldc=" << ldc;
+    ASSERT_TRUE(close(fast, ref, params.str()));
+  }
+}
+
 TEST(Kernels, GemmFastMatchesReferenceOn200RandomShapes) {
   std::mt19937 rng(7);
   for (int trial = 0; trial < 200; ++trial) {
@@ -130,6 +227,27 @@ TEST(Kernels, DenseFastMatchesReferenceOn200RandomShapes) {
     dense_f32_vec4(in, out, x.data(), w.data(), b.data(), fast.data());
     ASSERT_TRUE(close(fast, ref, "trial " + std::to_string(trial) + " in=" + std::to_string(in) +
                                      " out=" + std::to_string(out)));
+  }
+}
+
+TEST(Kernels, DenseBatchFastMatchesReferenceOn200RandomShapes) {
+  std::mt19937 rng(29);
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::size_t n = pick(rng, 1, 11), in = pick(rng, 1, 300), out = pick(rng, 1, 40);
+    const bool relu = trial % 2 == 1;
+    const auto x = random_values(rng, n * in), w = random_values(rng, in * out),
+               b = random_values(rng, out);
+    std::vector<float> ref(n * out, kNaN), fast(n * out, kNaN), alone(out, kNaN);
+    dense_batch_f32_scalar(n, in, out, x.data(), w.data(), b.data(), relu, ref.data());
+    dense_batch_f32_vec4(n, in, out, x.data(), w.data(), b.data(), relu, fast.data());
+    const std::string params = "trial " + std::to_string(trial) + " n=" + std::to_string(n) +
+                               " in=" + std::to_string(in) + " out=" + std::to_string(out) +
+                               (relu ? " relu" : "");
+    ASSERT_TRUE(close(fast, ref, params));
+    // the last sample alone gives the same bits as in its batch (predict = predictBatch)
+    dense_batch_f32_vec4(1, in, out, x.data() + (n - 1) * in, w.data(), b.data(), relu, alone.data());
+    for (std::size_t o = 0; o < out; ++o)
+      ASSERT_EQ(alone[o], fast[(n - 1) * out + o]) << params << " output " << o;
   }
 }
 
