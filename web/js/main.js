@@ -197,6 +197,7 @@ async function loadOwnModel(file) {
     state.models.set('own', { ...loaded, title: file.name, note: `your model: ${shapeText(loaded.architecture.input)} → ${loaded.labels.length} classes` });
     selectModel('own');
     previous?.model.delete();
+    showMemory();
     $('#model-status').textContent = `Loaded ${file.name}.`;
   } catch (e) {
     if (load !== state.ownLoads) return;
@@ -370,6 +371,15 @@ function wire() {
   });
 }
 
+// The engine's wasm memory in the footer (and in data-bytes, for tests): loading model after model
+// must leave it unchanged, since each replaced model is deleted.
+function showMemory() {
+  const bytes = state.cs.memoryBytes();
+  const memory = $('#engine-memory');
+  memory.dataset.bytes = String(bytes);
+  memory.textContent = `Memory: ${(bytes / 2 ** 20).toFixed(1)} MB.`;
+}
+
 async function main() {
   try {
     acceptFileDrops(document, $('#drop-hint'), (file) => state.current && loadOwnModel(file));  // a drop never leaves the page
@@ -383,6 +393,7 @@ async function main() {
     selectModel(MODELS[0].key);
     applyLink(link);
     $('#loading').hidden = true;
+    showMemory();
     document.body.dataset.ready = 'true';
   } catch (e) {
     $('#loading').hidden = true;
