@@ -4,7 +4,7 @@
 // The only lesson module that touches document: the others are handed their elements.
 
 import { O_IMAGE, X_IMAGE, ANTI_DIAGONAL_FILTER, LECTURE_BIAS } from './lecture-data.js';
-import { buildOxModel, outSize, OX_INPUT_SIZE, OX_LABELS } from './ox-model.js';
+import { buildOxModel, oxShapes, OX_INPUT_SIZE, OX_LABELS } from './ox-model.js';
 import { renderGrid, renderLegend } from './render/grid.js';
 import { fetchBytes, loadEngine, LOAD_ADVICE } from './engine.js';
 import { $, errorText, failPage, hideError, keepOffline, markReady, showAlert, showEngineKind, showError } from './page.js';
@@ -97,9 +97,9 @@ function recompute() {
   const padded = channel(runModel(cs, padModel({ height: size, width: size, padding }), input).layers.pad);
   fitPool(taps.shape[1]);  // the feature map's size, as the engine made it
   // The dense head needs one weight per pooled value: size it before building the model.
-  const pooledSize = outSize(taps.shape[1], state.poolSize, state.poolSize);
+  const [, pooledSize] = oxShapes(cs, { kernel: filter.length, stride, padding, pool, poolSize: state.poolSize }).pooled;
   const denseWeights = oxDenseWeights(pooledSize, pooledSize);
-  const main = runModel(cs, buildOxModel({ filter, bias, stride, padding, pool, poolSize: state.poolSize, denseWeights }), input);
+  const main = runModel(cs, buildOxModel(cs, { filter, bias, stride, padding, pool, poolSize: state.poolSize, denseWeights }), input);
 
   showGrid('input', image, { colorScale: 'grey', domain: [0, 1] });
   refreshInput();

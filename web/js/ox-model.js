@@ -1,4 +1,4 @@
-// The lecture's O-vs-X CNN as a convscope/1 safetensors file (DESIGN.md, "Weights format").
+// The lecture's O-vs-X CNN as a convscope/1 safetensors file (src/io/FORMAT.md).
 // input [1,6,6] → conv (1 filter K×K, stride S, padding P) [1,OH,OW] → relu → pool (kernel = stride
 // = poolSize) [1,PH,PW] → flatten [F = PH·PW] → fc (dense, 2 outputs) → softmax; labels O, X.
 // Tensors, PyTorch state_dict layout: conv.weight [1,1,K,K], conv.bias [1], fc.weight [2,F], fc.bias [2].
@@ -20,12 +20,33 @@ export const OX_DENSE_WEIGHTS = Object.freeze([
 ]);
 export const OX_DENSE_BIAS = Object.freeze([0, 0]);
 
-// Output size of a conv or pool along one axis: floor((n + 2P − K) / S) + 1.
-export function outSize(n, kernel, stride, padding = 0) {
-  return Math.floor((n + 2 * padding - kernel) / stride) + 1;
+// The O-vs-X architecture for these settings: conv (1 filter K×K, stride, padding) → relu → pool
+// (kernel = stride = poolSize) → flatten → fc (2 outputs) → softmax.
+function oxArchitecture({ kernel, stride, padding, pool, poolSize }) {
+  return {
+    input: { channels: 1, height: OX_INPUT_SIZE, width: OX_INPUT_SIZE },
+    labels: [...OX_LABELS],
+    layers: [
+      { name: 'conv', type: 'conv2d', out_channels: 1, kernel, stride, padding },
+      { name: 'relu', type: 'relu' },
+      { name: 'pool', type: pool, kernel: poolSize, stride: poolSize },
+      { name: 'flatten', type: 'flatten' },
+      { name: 'fc', type: 'dense', out_features: 2 },
+      { name: 'softmax', type: 'softmax' },
+    ],
+  };
 }
 
-export function buildOxModel({
+// The shapes the engine gives this net (cs.describeArchitecture) → {conv: [1, OH, OW], pooled:
+// [1, PH, PW], features: PH·PW}. Throws the engine's Error if the settings leave no output.
+export function oxShapes(cs, { kernel = 3, stride = 1, padding = 0, pool = 'maxpool2d', poolSize = 2 } = {}) {
+  const layers = cs.describeArchitecture(oxArchitecture({ kernel, stride, padding, pool, poolSize }));
+  const shape = (name) => layers.find((l) => l.name === name).outputShape;
+  return { conv: shape('conv'), pooled: shape('pool'), features: shape('flatten')[0] };
+}
+
+// The net's .safetensors bytes, for the engine: cs sizes the dense layer (oxShapes).
+export function buildOxModel(cs, {
   filter = ANTI_DIAGONAL_FILTER,
   bias = LECTURE_BIAS,
   stride = 1,
@@ -42,15 +63,8 @@ export function buildOxModel({
   if (pool !== 'maxpool2d' && pool !== 'avgpool2d') {
     throw new Error(`pool: type must be "maxpool2d" or "avgpool2d", got ${JSON.stringify(pool)}`);
   }
-  const convSize = outSize(OX_INPUT_SIZE, kernel, stride, padding);
-  if (!(convSize >= 1)) {
-    throw new Error(`conv: kernel ${kernel}, stride ${stride}, padding ${padding} leave no output on a 6×6 input`);
-  }
-  const pooledSize = outSize(convSize, poolSize, poolSize);
-  if (!(pooledSize >= 1)) {
-    throw new Error(`pool: kernel ${poolSize} does not fit the ${convSize}×${convSize} feature map`);
-  }
-  const features = pooledSize * pooledSize;
+  const architecture = oxArchitecture({ kernel, stride, padding, pool, poolSize });
+  const { features } = oxShapes(cs, { kernel, stride, padding, pool, poolSize });
 
   if (denseWeights === undefined) {
     if (features !== OX_DENSE_WEIGHTS[0].length) {
@@ -62,19 +76,6 @@ export function buildOxModel({
   if (denseWeights.length !== 2 || fcWeight.length !== 2 * features) {
     throw new Error(`fc.weight: needs [2][${features}], got ${denseWeights.length} rows with ${fcWeight.length} values`);
   }
-
-  const architecture = {
-    input: { channels: 1, height: OX_INPUT_SIZE, width: OX_INPUT_SIZE },
-    labels: [...OX_LABELS],
-    layers: [
-      { name: 'conv', type: 'conv2d', out_channels: 1, kernel, stride, padding },
-      { name: 'relu', type: 'relu' },
-      { name: 'pool', type: pool, kernel: poolSize, stride: poolSize },
-      { name: 'flatten', type: 'flatten' },
-      { name: 'fc', type: 'dense', out_features: 2 },
-      { name: 'softmax', type: 'softmax' },
-    ],
-  };
 
   return encodeSafetensors(
     [

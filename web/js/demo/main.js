@@ -58,8 +58,8 @@ const current = () => state.models.get(state.current);
 // ---- Panels ----
 
 function buildPanels() {
-  const { architecture, weights, labels } = current();
-  state.geoms = layerGeometry(architecture);
+  const { architecture, layers, weights, labels } = current();
+  state.geoms = layerGeometry(architecture, layers);
   state.selection = null;
   state.pinned = false;
   const container = $('#layer-panels');

@@ -52,6 +52,7 @@ export function openModel(cs, bytes, name) {
       name,
       model,
       architecture: model.architecture,
+      layers: model.describeLayers(),  // shapes and windows, as the engine computes them
       labels: Array.from(model.labels),
       params: model.parameterCount(),
       accuracy: parseAccuracy(metadata.test_accuracy),

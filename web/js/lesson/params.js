@@ -71,7 +71,7 @@ export function renderCnn(els, cs, bytes) {
 
 // The lecture's toy O-vs-X CNN.
 export function renderToyCnn(els, cs) {
-  return renderCnn(els, cs, buildOxModel());
+  return renderCnn(els, cs, buildOxModel(cs));
 }
 
 // The shipped MNIST CNN, if there is one yet. load() → Promise<Uint8Array | null> (null: not there).

@@ -1,50 +1,27 @@
 // The arithmetic behind "click a cell": each layer's window (kernel, stride, padding, as the
-// engine resolves them), the receptive field of an output cell in every earlier layer, and the
+// engine describes them), the receptive field of an output cell in every earlier layer, and the
 // terms of a cell's value — a conv cell's dot product, a pooled cell's window, a dense unit's
 // sum. Plain numbers in, plain numbers out; rendering lives in explain.js.
 // Layouts: activations [C][H][W] flat (channel-major), conv weight [OC][IC][KH][KW], dense
 // weight [OUT][IN], as in the safetensors file.
 
-const pair = (v, fallback) => (v === undefined ? [fallback, fallback] : Array.isArray(v) ? [v[0], v[1]] : [v, v]);
-const outSize = (n, k, s, before, after) => Math.floor((n + before + after - k) / s) + 1;
-
-// [top, left, bottom, right]; "same": OH = ceil(H/S), the odd pixel after (as the engine does).
-function padding(p, h, w, kh, kw, sh, sw) {
-  if (p === undefined || p === 'valid') return [0, 0, 0, 0];
-  if (p === 'same') {
-    const total = (n, k, s) => Math.max((Math.ceil(n / s) - 1) * s + k - n, 0);
-    const th = total(h, kh, sh), tw = total(w, kw, sw);
-    return [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
-  }
-  const [ph, pw] = pair(p, 0);
-  return [ph, pw, ph, pw];
-}
-
-// arch → [{name, type, spec, inDims, outDims, win, flatFrom, image}]: win = {kh, kw, sh, sw, pt,
-// pl} for conv2d and pooling, else null; flatFrom = the [C, H, W] a flatten layer flattens;
-// image = the one-channel [1, H, W] a dense layer reads flattened (its weights are images).
-// Dims: [C, H, W] or [F].
-export function layerGeometry(arch) {
-  let dims = [arch.input.channels, arch.input.height, arch.input.width];
-  let flat = null;
-  return arch.layers.map((spec) => {
-    const image = spec.type === 'dense' && flat && flat[0] === 1 ? flat : null;
-    flat = spec.type === 'flatten' && dims.length === 3 ? dims : null;
-    const inDims = dims;
-    let win = null;
-    if (spec.type === 'conv2d' || spec.type === 'maxpool2d' || spec.type === 'avgpool2d') {
-      const [c, h, w] = dims;
-      const [kh, kw] = pair(spec.kernel, 1);
-      const [sh, sw] = spec.type === 'conv2d' ? pair(spec.stride, 1) : pair(spec.stride ?? spec.kernel, 1);
-      const [pt, pl, pb, pr] = spec.type === 'conv2d' ? padding(spec.padding, h, w, kh, kw, sh, sw) : [0, 0, 0, 0];
-      win = { kh, kw, sh, sw, pt, pl };
-      dims = [spec.type === 'conv2d' ? spec.out_channels : c, outSize(h, kh, sh, pt, pb), outSize(w, kw, sw, pl, pr)];
-    } else if (spec.type === 'flatten') {
-      dims = [dims.reduce((a, b) => a * b, 1)];
-    } else if (spec.type === 'dense') {
-      dims = [spec.out_features];
-    }
-    return { name: spec.name, type: spec.type, spec, inDims, outDims: dims, win, flatFrom: flat, image };
+// The engine's description of each layer (model.describeLayers(): shapes, kernel, stride and
+// the four paddings it resolved) → [{name, type, spec, inDims, outDims, win, flatFrom, image}]:
+// win = {kh, kw, sh, sw, pt, pl} for a layer with a sliding window (conv2d, pooling), else null;
+// flatFrom = the [C, H, W] a flatten layer flattens; image = the one-channel [1, H, W] a dense
+// layer reads flattened (its weights are images). Dims: [C, H, W] or [F]. spec: the layer's
+// entry in the architecture, for the words the page writes about it.
+export function layerGeometry(architecture, described) {
+  return described.map((d, i) => {
+    const prev = described[i - 1];
+    const win = d.kernel
+      ? { kh: d.kernel[0], kw: d.kernel[1], sh: d.stride[0], sw: d.stride[1], pt: d.padding.top, pl: d.padding.left }
+      : null;
+    const flatFrom = d.type === 'flatten' && d.inputShape.length === 3 ? d.inputShape : null;
+    const image = d.type === 'dense' && prev?.type === 'flatten' && prev.inputShape.length === 3 && prev.inputShape[0] === 1
+      ? prev.inputShape : null;
+    const spec = architecture.layers.find((l) => l.name === d.name);
+    return { name: d.name, type: d.type, spec, inDims: d.inputShape, outDims: d.outputShape, win, flatFrom, image };
   });
 }
 
