@@ -1,6 +1,7 @@
 // Loading the engine and files, for every page (demo/main.js, lesson.js, lab.js). The engine is the SIMD
-// build where WebAssembly SIMD exists, else the scalar build (TOOLCHAIN.md §6); ?engine=scalar or
-// ?engine=simd in the page URL forces one. Paths are resolved against the page's base URL, never
+// build where WebAssembly SIMD exists (its wasm validates only there), else the scalar build;
+// ?engine=scalar or ?engine=simd in the page URL forces one. A worker loads the build its page chose
+// (worker-rpc.js hands it over). Paths are resolved against the page's base URL, never
 // this module's, so the site works from any sub-path.
 
 // A 29-byte module that validates only where WebAssembly SIMD exists.
@@ -18,16 +19,9 @@ export function chooseEngine(search = globalThis.location?.search ?? '') {
   return WebAssembly.validate(SIMD_PROBE) ? 'simd' : 'scalar';
 }
 
-// The build chosen for this page → {path (relative to the page), simd, kind}. The jet lab passes
-// the path to its worker, which loads the engine there.
-export function engineChoice() {
-  const build = chooseEngine();
-  return { path: build === 'simd' ? ENGINE_SIMD : ENGINE_SCALAR, simd: build === 'simd', kind: ENGINE_KINDS[build] };
-}
-
-// → {cs, kind}; throws an Error naming what failed.
-export async function loadEngine(baseUrl) {
-  const build = chooseEngine();
+// build: 'simd' | 'scalar' (chooseEngine() when not given) → {cs, kind}; throws an Error naming
+// what failed.
+export async function loadEngine(baseUrl, build = chooseEngine()) {
   const path = build === 'simd' ? ENGINE_SIMD : ENGINE_SCALAR;
   let createConvScope;
   try {
