@@ -1,4 +1,4 @@
-// Loading the engine and files, for every page (main.js, lesson.js, lab.js). The engine is the SIMD
+// Loading the engine and files, for every page (demo/main.js, lesson.js, lab.js). The engine is the SIMD
 // build where WebAssembly SIMD exists, else the scalar build (TOOLCHAIN.md §6); ?engine=scalar or
 // ?engine=simd in the page URL forces one. Paths are resolved against the page's base URL, never
 // this module's, so the site works from any sub-path.
@@ -35,8 +35,7 @@ export function startEngine(baseUrl) {
   const build = chooseEngine();
   const path = build === 'simd' ? ENGINE_SIMD : ENGINE_SCALAR;
   const glue = import(new URL(path, baseUrl).href);
-  // the same request as the glue's own (credentials same-origin), so a <link rel="preload"
-  // as="fetch" crossorigin> of the wasm is used, not downloaded again
+  // the same request as the glue's own (credentials same-origin)
   const wasmUrl = new URL(path.replace(/\.mjs$/, '.wasm'), baseUrl).href;
   const wasm = typeof WebAssembly.compileStreaming === 'function'
     ? WebAssembly.compileStreaming(fetch(wasmUrl, { credentials: 'same-origin' }))
