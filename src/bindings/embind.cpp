@@ -1,7 +1,7 @@
 // The JavaScript API of the engine (src/bindings/README.md); the only file that includes
 // <emscripten/...>. It only translates: converts arguments, calls the engine (which parses and
-// checks), copies results out of the wasm heap (a view would die when memory grows) and, through
-// guarded(), turns every C++ exception into a JS Error with its message.
+// checks), copies results out of the wasm heap (a view would die when memory grows; forwardView
+// alone returns views, for the page's drawing loop) and, through guarded(), turns every C++ exception into a JS Error with its message.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -129,6 +129,29 @@ class JsModel {
       trace.set("layers", layers);
       trace.set("output", layers[model_.size() - 1]["data"]);
       return trace;
+    });
+  }
+
+  // The same trace for the page's drawing loop, without copies: each layer's data is a view of
+  // the engine's memory, valid until the next call on this model (or until the wasm memory grows:
+  // a view then reads as empty). The trace object itself is made once and returned again while
+  // no layer's buffer has moved, so a call allocates nothing on either side.
+  val forward_view(const val& input) {
+    return guarded([&] {
+      if (!is_array_like(input)) throw convscope::Error("input: expected a Float32Array or an array of numbers");
+      const std::size_t n = model_.input_size();
+      if (input["length"].as<double>() != static_cast<double>(n)) {
+        const auto x = floats_from(input, "input");  // refused with forward's own message
+        model_.forward(x.data(), x.size(), 1, kernels_);
+      }
+      input_copy_.resize(n);
+      val(emscripten::typed_memory_view(n, input_copy_.data())).call<void>("set", input);
+      model_.forward(input_copy_.data(), n, 1, kernels_);
+      const double memory = memory_bytes_now();
+      bool moved = view_trace_.isUndefined() || memory != view_memory_ || view_data_.size() != model_.size();
+      for (std::size_t i = 0; !moved && i < model_.size(); ++i) moved = model_.output(i).data() != view_data_[i];
+      if (moved) make_view_trace(memory);
+      return view_trace_;
     });
   }
 
@@ -277,6 +300,28 @@ class JsModel {
                                             static_cast<double>((first + m) * in)));
   }
 
+  static double memory_bytes_now() { return static_cast<double>(__builtin_wasm_memory_size(0)) * 65536.0; }
+
+  // forward_view's trace: {layers: [{name, type, shape, data: view}], output: view}.
+  void make_view_trace(double memory) {
+    val layers = val::array();
+    view_data_.clear();
+    for (std::size_t i = 0; i < model_.size(); ++i) {
+      const convscope::Tensor& out = model_.output(i);
+      view_data_.push_back(out.data());
+      val layer = val::object();
+      layer.set("name", model_.layer(i).name());
+      layer.set("type", model_.layer(i).type());
+      layer.set("shape", js_array(model_.output_dims(i)));
+      layer.set("data", val(emscripten::typed_memory_view(out.size(), out.data())));
+      layers.call<void>("push", layer);
+    }
+    view_trace_ = val::object();
+    view_trace_.set("layers", layers);
+    view_trace_.set("output", layers[model_.size() - 1]["data"]);
+    view_memory_ = memory;
+  }
+
   static val loss_object(const convscope::LossResult& r) {
     val o = val::object();
     o.set("loss", r.loss);
@@ -288,6 +333,10 @@ class JsModel {
   std::map<std::string, std::string> metadata_;
   convscope::Kernels kernels_ = convscope::Kernels::fast;
   convscope::Learner learner_{model_};  // the optimizer's settings and state
+  std::vector<float> input_copy_;                // forward_view's input, reused
+  val view_trace_ = val::undefined();            // forward_view's trace, and what its views show
+  std::vector<const float*> view_data_;
+  double view_memory_ = 0;
 };
 
 // A model from an architecture (object or JSON text) alone, with zero weights: call
@@ -383,6 +432,7 @@ EMSCRIPTEN_BINDINGS(convscope) {
       .function("parameterCount", &JsModel::parameter_count)
       .function("describeLayers", &JsModel::describe_layers)
       .function("forward", &JsModel::forward)
+      .function("forwardView", &JsModel::forward_view)
       .function("predict", &JsModel::predict)
       .function("predictBatch", &JsModel::predict_batch)
       .function("setReferenceKernels", &JsModel::set_reference_kernels)
