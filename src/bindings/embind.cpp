@@ -1,7 +1,8 @@
 // The JavaScript API of the engine (src/bindings/README.md); the only file that includes
 // <emscripten/...>. It only translates: converts arguments, calls the engine (which parses and
 // checks), copies results out of the wasm heap (a view would die when memory grows; forwardView
-// alone returns views, for the page's drawing loop) and, through guarded(), turns every C++ exception into a JS Error with its message.
+// alone returns views, for the page's drawing loop) and, through guarded(), turns every C++
+// exception into a JS Error with its message.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -254,6 +255,30 @@ class JsModel {
     });
   }
 
+  // The same step at the learning-rate schedule's rate (setSchedule), which then moves on.
+  val train_scheduled_step(const val& inputs, const val& labels, double n) {
+    return guarded([&] {
+      const auto x = floats_from(inputs, "inputs");
+      const auto y = labels_from(labels);
+      const convscope::Batch batch{x.data(), x.size(), y.data(), y.size(), convscope::sample_count(n)};
+      return loss_object(learner_.step(batch, kernels_));
+    });
+  }
+
+  // The one-cycle schedule (train/schedule.hpp) for trainStep without a rate: warm-up to peak
+  // over the first quarter of totalSteps, then a cosine down.
+  void set_schedule(double peak, double total_steps) {
+    guarded([&] {
+      convscope::whole_number(total_steps, 1, 1e9, "setSchedule: totalSteps");
+      learner_.set_schedule(static_cast<float>(peak), static_cast<std::size_t>(total_steps));
+    });
+  }
+
+  // The rate the next scheduled step will use.
+  double scheduled_rate() const {
+    return guarded([&] { return static_cast<double>(learner_.scheduled_rate()); });
+  }
+
   // Loss and hits on n labelled inputs, without learning -> {loss, correct}.
   val evaluate(const val& inputs, const val& labels, double n) {
     return guarded([&] {
@@ -409,6 +434,30 @@ double roc_auc(const val& scores, const val& labels) {
   return guarded([&] { return convscope::roc_auc(floats_from(scores, "scores"), labels_from(labels)); });
 }
 
+// cs.rocCurve(scores, labels) -> {signalEfficiency, backgroundEfficiency: Float64Array,
+// threshold: Float32Array}: from (0, 0) (threshold Infinity) to (1, 1), one point per distinct
+// score, highest first.
+val roc_curve(const val& scores, const val& labels) {
+  return guarded([&] {
+    const auto curve = convscope::roc_curve(floats_from(scores, "scores"), labels_from(labels));
+    std::vector<double> signal, background;
+    std::vector<float> threshold;
+    for (const convscope::RocPoint& p : curve) {
+      signal.push_back(p.signal_efficiency);
+      background.push_back(p.background_efficiency);
+      threshold.push_back(p.threshold);
+    }
+    const auto f64 = [](const std::vector<double>& v) {
+      return val::global("Float64Array").new_(emscripten::typed_memory_view(v.size(), v.data()));
+    };
+    val out = val::object();
+    out.set("signalEfficiency", f64(signal));
+    out.set("backgroundEfficiency", f64(background));
+    out.set("threshold", float32_array(threshold.data(), threshold.size()));
+    return out;
+  });
+}
+
 // cs.backgroundRejection(scores, labels, signalEfficiency) -> 1/ε_B at that ε_S (Infinity if 0).
 double background_rejection(const val& scores, const val& labels, double signal_efficiency) {
   return guarded([&] {
@@ -440,6 +489,9 @@ EMSCRIPTEN_BINDINGS(convscope) {
       .function("initialize", &JsModel::initialize)
       .function("setOptimizer", &JsModel::set_optimizer)
       .function("trainStep", &JsModel::train_step)
+      .function("trainStep", &JsModel::train_scheduled_step)
+      .function("setSchedule", &JsModel::set_schedule)
+      .function("scheduledRate", &JsModel::scheduled_rate)
       .function("evaluate", &JsModel::evaluate)
       .function("save", &JsModel::save);
   function("createModel", &create_model);
@@ -449,5 +501,6 @@ EMSCRIPTEN_BINDINGS(convscope) {
   function("preprocess", &preprocess);
   function("generateJets", &generate_jets);
   function("rocAuc", &roc_auc);
+  function("rocCurve", &roc_curve);
   function("backgroundRejection", &background_rejection);
 }

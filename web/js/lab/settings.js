@@ -20,11 +20,11 @@ export const NETS = Object.freeze({
   dnn: { title: 'Fully connected (DNN)', file: './models/jet-dnn.safetensors' },
 });
 
-// Adam; the learning rate warms up over the first steps, then decays along a cosine to 0.
+// Adam with the engine's one-cycle learning rate (model.setSchedule, as convscope-train uses):
+// a warm-up to learningRate over the first quarter of the steps, then a cosine down.
 export const TRAINING = Object.freeze({
   cnn: { random: { epochs: 2, batch: 32, learningRate: 0.003 }, shipped: { epochs: 1, batch: 32, learningRate: 0.0005 } },
   dnn: { random: { epochs: 4, batch: 32, learningRate: 0.002 }, shipped: { epochs: 1, batch: 32, learningRate: 0.0003 } },
-  warmupSteps: 30,
   seed: 1,
   chunkMs: 50,  // the worker trains this long between progress messages (and reads "stop")
 });

@@ -104,7 +104,7 @@ async function describe(key, model, extra, pass) {
     auc: cs.rocAuc(scores, test.labels),
     rejection50: cs.backgroundRejection(scores, test.labels, 0.5),
     accuracy,
-    roc: rocCurve(scores, test.labels),
+    roc: rocCurve(cs, scores, test.labels),
     filters: filters && { name: filters.name, shape: filters.shape, data: filters.data },
   };
 }
@@ -144,12 +144,6 @@ function loadShipped({ urls }, { progress }) {
   return shippedLoaded;
 }
 
-// Learning rate at step k of `steps`: linear warm-up, then a cosine down to 0.
-function learningRate(peak, k, steps) {
-  if (k < TRAINING.warmupSteps) return (peak * (k + 1)) / TRAINING.warmupSteps;
-  return 0.5 * peak * (1 + Math.cos((Math.PI * (k - TRAINING.warmupSteps)) / Math.max(1, steps - TRAINING.warmupSteps)));
-}
-
 // A new model for net: fresh weights, or the shipped file's (to fine-tune).
 function startingModel(net, from) {
   const bytes = shippedBytes.get(net);
@@ -186,6 +180,7 @@ async function trainModel(model, net, from, { progress, signal }) {
   const { epochs, batch, learningRate: peak } = TRAINING[net][from];
   model.setOptimizer({ optimizer: 'adam' });
   const perEpoch = Math.floor(train.count / batch), steps = epochs * perEpoch;
+  model.setSchedule(peak, steps);
   const order = Uint32Array.from({ length: train.count }, (_, i) => i);
   const x = new Float32Array(batch * PIXELS), y = new Int32Array(batch);
   const rnd = random(TRAINING.seed);
@@ -200,7 +195,7 @@ async function trainModel(model, net, from, { progress, signal }) {
         x.set(train.images.subarray(j * PIXELS, (j + 1) * PIXELS), k * PIXELS);
         y[k] = train.labels[j];
       }
-      const r = model.trainStep(x, y, batch, learningRate(peak, step, steps));
+      const r = model.trainStep(x, y, batch);  // at the schedule's rate
       // running averages over about the last 1/SMOOTHING batches (one batch alone is noisy)
       const w = step < 1 / SMOOTHING ? 1 / (step + 1) : SMOOTHING;
       loss += w * (r.loss - loss);
