@@ -1,0 +1,173 @@
+// The JavaScript API of the ConvScope engine: web/engine/convscope.mjs (WebAssembly SIMD) and
+// web/engine/convscope-scalar.mjs (the same API without SIMD). The build copies this file beside
+// each as convscope.d.mts / convscope-scalar.d.mts. What each call does, its errors and the
+// memory rules: src/bindings/README.md. tests/js/api-types.test.mjs calls every member declared
+// here and fails on one the engine does not have (or one it has that is not declared).
+//
+// Every function and method throws a JS Error whose message names the problem (the argument,
+// the layer, the tensor) and changes nothing; none aborts the engine. Embind checks the number
+// of arguments: pass each one (undefined where it says so).
+
+/** Numbers in: a Float32Array, or any array-like of numbers (converted as Float32Array would). */
+export type Floats = Float32Array | ArrayLike<number>;
+/** Class labels in: an Int32Array or whole numbers (1.5 is refused, not truncated). */
+export type Labels = Int32Array | ArrayLike<number>;
+
+/** An integer n (meaning n × n) or [height, width]. */
+export type Pair = number | [number, number];
+
+/** One layer of an architecture (src/io/FORMAT.md §3). */
+export interface LayerSpec {
+  name: string;
+  type: 'conv2d' | 'maxpool2d' | 'avgpool2d' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'flatten' | 'dense';
+  out_channels?: number;
+  kernel?: Pair;
+  stride?: Pair;
+  padding?: Pair | 'same' | 'valid';
+  out_features?: number;
+}
+
+/** A model's architecture, as stored in its file. */
+export interface Architecture {
+  input: { channels: number; height: number; width: number };
+  labels?: string[];
+  layers: LayerSpec[];
+}
+
+/** What a layer does to the shape of one sample's data, as the engine computes it. */
+export interface LayerDescription {
+  name: string;
+  type: string;
+  /** [C, H, W] or [F] */
+  inputShape: number[];
+  outputShape: number[];
+  /** conv2d and pooling: [kh, kw]; null for a layer without a sliding window */
+  kernel: [number, number] | null;
+  stride: [number, number] | null;
+  /** resolved zero padding ("same" can pad one more pixel after than before); null without a window */
+  padding: { top: number; bottom: number; left: number; right: number } | null;
+}
+
+export interface LayerTrace {
+  name: string;
+  type: string;
+  /** one sample's output shape, [C, H, W] or [F] */
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Every layer's output for one input, in order; output is the last layer's data. */
+export interface Trace {
+  layers: LayerTrace[];
+  output: Float32Array;
+}
+
+export interface Parameter {
+  /** "<layer>.weight" or "<layer>.bias" */
+  name: string;
+  /** conv2d weight [OC, IC, KH, KW], dense weight [OUT, IN], bias [OUT] */
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface LossResult {
+  /** mean softmax cross-entropy over the batch */
+  loss: number;
+  /** samples whose largest output is at their label */
+  correct: number;
+}
+
+export interface OptimizerOptions {
+  /** default "adam" */
+  optimizer?: 'adam' | 'sgd';
+  /** SGD only; default 0.9 */
+  momentum?: number;
+  /** on weights, not biases (decoupled for Adam); default 0 */
+  weightDecay?: number;
+}
+
+export interface Jets {
+  /** count × 625 values, each image [25][25] (η columns, φ rows), summing to 1 */
+  images: Float32Array;
+  /** 1 = W/Z (signal), 0 = QCD (background) */
+  labels: Int32Array;
+  height: 25;
+  width: 25;
+}
+
+export interface RocCurve {
+  /** ε_S at each cut, from 0 to 1 */
+  signalEfficiency: Float64Array;
+  /** ε_B at each cut, from 0 to 1 */
+  backgroundEfficiency: Float64Array;
+  /** the cut: scores ≥ threshold pass; Infinity for the first point (nothing passes) */
+  threshold: Float32Array;
+}
+
+/** A model in the engine's memory: call delete() when done with it. */
+export interface Model {
+  readonly architecture: Architecture;
+  /** the file's __metadata__ (strings); {} for createModel's models */
+  readonly metadata: Record<string, string>;
+  /** one per output value: the architecture's labels, else "0", "1", … */
+  readonly labels: string[];
+  parameterCount(): number;
+  /** every layer's shapes, kernel, stride and padding */
+  describeLayers(): LayerDescription[];
+  /** input: C·H·W values; every layer's output, copied */
+  forward(input: Floats): Trace;
+  /** forward without copies: the data are views of engine memory, valid until the next call on
+   * this model; the same trace object is returned while no buffer moved */
+  forwardView(input: Floats): Trace;
+  /** the last layer's output for one input (probabilities for a model ending in softmax) */
+  predict(input: Floats): Float32Array;
+  /** n inputs back to back → n outputs back to back */
+  predictBatch(inputs: Floats, n: number): Float32Array;
+  /** true: the plain reference kernels instead of the fast ones (tests compare the two) */
+  setReferenceKernels(on: boolean): void;
+  /** copies of every learnable tensor */
+  parameters(): Parameter[];
+  /** fresh He/Glorot weights for a seed (0 … 2^32 − 1); forgets the optimizer's state */
+  initialize(seed: number): void;
+  /** forgets the optimizer's state */
+  setOptimizer(options: OptimizerOptions | undefined): void;
+  /** one optimizer step on n labelled inputs at learningRate (≥ 0) → loss and hits before it */
+  trainStep(inputs: Floats, labels: Labels, n: number, learningRate: number): LossResult;
+  /** one step at the schedule's rate (setSchedule); the schedule moves on */
+  trainStep(inputs: Floats, labels: Labels, n: number): LossResult;
+  /** the one-cycle schedule: warm-up from 4 % to peak over the first quarter of totalSteps,
+   * then a cosine down to 0.2 % of it (the native trainer's schedule) */
+  setSchedule(peak: number, totalSteps: number): void;
+  /** the rate the next scheduled step will use */
+  scheduledRate(): number;
+  /** loss and hits on n labelled inputs, without learning */
+  evaluate(inputs: Floats, labels: Labels, n: number): LossResult;
+  /** the model as a convscope/1 .safetensors file, with these extra metadata strings */
+  save(metadata: Record<string, string> | undefined): Uint8Array;
+  /** frees the model's memory; the object is unusable after */
+  delete(): void;
+}
+
+export interface ConvScope {
+  /** a model with zero weights: initialize(seed) or train it */
+  createModel(architecture: Architecture | string): Model;
+  /** the bytes of a convscope/1 .safetensors file */
+  loadModel(bytes: Uint8Array | ArrayLike<number>): Model;
+  /** describeLayers() of the model this architecture makes, without keeping one */
+  describeArchitecture(architecture: Architecture | string): LayerDescription[];
+  /** the engine's WebAssembly memory, in bytes */
+  memoryBytes(): number;
+  /** canvas ink [height][width] (0 background … 255 ink) → 784 values, MNIST style */
+  preprocess(pixels: Uint8Array | Uint8ClampedArray | ArrayLike<number>, width: number, height: number): Float32Array;
+  /** count (1 … 100,000) generated W/Z and QCD jet images, the same for the same seed (0 … 2^32 − 1) */
+  generateJets(count: number, seed: number): Jets;
+  /** area under the ROC curve; labels 0 (background) or 1 (signal); ties count ½ */
+  rocAuc(scores: Floats, labels: Labels): number;
+  /** the ROC curve, one point per distinct score */
+  rocCurve(scores: Floats, labels: Labels): RocCurve;
+  /** 1/ε_B at ε_S = signalEfficiency (0 < ε_S ≤ 1), interpolated; Infinity if no background passes */
+  backgroundRejection(scores: Floats, labels: Labels, signalEfficiency: number): number;
+}
+
+/** Starts an engine instance (browsers and Node ≥ 20.16, no arguments needed). */
+export default function createConvScope(moduleArg?: object): Promise<ConvScope>;
