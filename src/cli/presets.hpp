@@ -1,4 +1,4 @@
-// Named architectures for `train --preset NAME` (DESIGN.md architecture JSON).
+// Named architectures for `train --preset NAME` (architecture JSON, src/io/FORMAT.md §3).
 #pragma once
 #include <map>
 #include <string>

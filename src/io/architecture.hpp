@@ -1,5 +1,5 @@
 // The model's architecture, as stored in a safetensors file's "__metadata__"."architecture"
-// (a JSON string, see DESIGN.md): input shape, class labels, the layer list.
+// (a JSON string, see src/io/FORMAT.md §3): input shape, class labels, the layer list.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>

@@ -1,4 +1,4 @@
-// A whole model <-> one convscope/1 safetensors file (DESIGN.md "Weights format").
+// A whole model <-> one convscope/1 safetensors file (the format: src/io/FORMAT.md).
 #pragma once
 #include <cstdint>
 #include <map>

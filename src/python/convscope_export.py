@@ -6,7 +6,7 @@ Standard library + torch only; the safetensors format is written here by hand:
     [data: each tensor's float32 little-endian values, back to back, in header order]
 The header maps each tensor name to {"dtype": "F32", "shape", "data_offsets": [begin, end]}
 and holds "__metadata__" (strings only): "format": "convscope/1", "architecture" (JSON text,
-see DESIGN.md "Weights format"), plus yours (description, dataset, test_accuracy, test_auc...).
+see src/io/FORMAT.md), plus yours (description, dataset, test_accuracy, test_auc...).
 Tensor names and layouts are PyTorch's state_dict ones: <layer>.weight [OC, IC, KH, KW] for
 conv2d and [OUT, IN] for dense, <layer>.bias [OUT]; flatten is channel-major (C, H, W), as
 nn.Flatten. A layer without bias (bias=False) is written with a zero bias.
@@ -258,7 +258,7 @@ def export(module_or_state_dict, architecture, path, metadata=None):
     """Writes a convscope/1 .safetensors file to path (a str or path-like); returns the bytes written.
 
     module_or_state_dict: an nn.Module or its state_dict (any mapping name → tensor).
-    architecture: a dict as in DESIGN.md ({"input", "labels", "layers"}), e.g. from
+    architecture: a dict as in src/io/FORMAT.md §3 ({"input", "labels", "layers"}), e.g. from
     architecture_from_sequential. metadata: extra {key: value}; values become strings
     (description, dataset, test_accuracy, test_auc, trained_by, ... — the page shows description,
     test_accuracy and test_auc). Raises ValueError naming the first layer or tensor that does not fit.
