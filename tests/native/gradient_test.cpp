@@ -63,59 +63,10 @@ const Net kNets[] = {
 
 class Gradients : public ::testing::TestWithParam<Net> {};
 
-// L = Σ_i r_i · y_i over the last output: dL/dy = r.
-double projected_loss(Sequential& m, const std::vector<float>& x, std::size_t n,
-                      const std::vector<float>& r) {
-  const Tensor& y = m.forward(x.data(), x.size(), n, Kernels::reference);
-  double loss = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) loss += static_cast<double>(r[i]) * y.data()[i];
-  return loss;
-}
-
 TEST_P(Gradients, BackwardMatchesFiniteDifferencesAndFastMatchesReference) {
   const Net& net = GetParam();
   Sequential m = make_model(net.layers, net.c, net.h, net.w);
-  initialize(m, 42);
-  Rng rng(7);
-  for (Param& p : m.params())  // non-zero biases too
-    if (p.shape.size() == 1)
-      for (float& b : *p.value) b = rng.uniform(-0.5f, 0.5f);
-  const std::size_t n = 2;
-  std::vector<float> x(n * m.input_size()), r(n * m.output_size());
-  for (float& v : x) v = rng.uniform(-1, 1);
-  for (float& v : r) v = rng.uniform(-1, 1);
-
-  // analytic, with both kernel sets
-  Tensor grad = Tensor::from_shape(m.output(0).shape());  // placeholder, resized below
-  std::vector<std::vector<float>> analytic[2];
-  for (int k = 0; k < 2; ++k) {
-    const Kernels kernels = k == 0 ? Kernels::reference : Kernels::fast;
-    const Tensor& y = m.forward(x.data(), x.size(), n, kernels);
-    grad = Tensor::from_shape(y.shape());
-    std::copy(r.begin(), r.end(), grad.data());
-    m.zero_grad();
-    m.backward(grad, m.size() - 1, kernels);
-    for (const Param& p : m.params()) analytic[k].emplace_back(p.grad->begin(), p.grad->end());
-  }
-
-  const float eps = 1e-3f;
-  const auto params = m.params();
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    float* w = params[i].value->data();
-    for (std::size_t j = 0; j < params[i].value->size(); ++j) {
-      EXPECT_NEAR(analytic[1][i][j], analytic[0][i][j], 1e-4 * (1 + std::fabs(analytic[0][i][j])))
-          << net.name << " fast vs reference " << params[i].name << "[" << j << "]";
-      const float saved = w[j];
-      w[j] = saved + eps;
-      const double up = projected_loss(m, x, n, r);
-      w[j] = saved - eps;
-      const double down = projected_loss(m, x, n, r);
-      w[j] = saved;
-      const double numeric = (up - down) / (2.0 * eps);
-      EXPECT_NEAR(analytic[0][i][j], numeric, 2e-3 + 1e-2 * std::fabs(numeric))
-          << net.name << " " << params[i].name << "[" << j << "]";
-    }
-  }
+  testing::expect_gradients_match(m, net.name);
 }
 
 INSTANTIATE_TEST_SUITE_P(Nets, Gradients, ::testing::ValuesIn(kNets),
