@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "bindings/js_values.hpp"
 #include "data/jets.hpp"
 #include "model/describe.hpp"
 #include "model/model_io.hpp"
@@ -19,44 +20,14 @@
 #include "train/learner.hpp"
 #include "train/metrics.hpp"
 
+using convscope::bindings::float32_array;
+using convscope::bindings::floats_from;
+using convscope::bindings::guarded;
+using convscope::bindings::js_array;
 using emscripten::val;
 
 namespace {
 
-[[noreturn]] void throw_js_error(const std::string& message) {
-  val::global("Error").new_(message).throw_();
-}
-
-// Runs f; a C++ exception leaves as a JS Error. The message is copied out of the catch block
-// first: the JS throw unwinds without running C++ destructors.
-template <class F>
-auto guarded(F&& f) -> decltype(f()) {
-  std::string message;
-  try {
-    return f();
-  } catch (const std::bad_alloc&) {
-    message = "out of memory: the model or its input needs more WebAssembly memory than this browser gives";
-  } catch (const std::exception& e) {
-    message = e.what();
-  }
-  throw_js_error(message);
-}
-
-std::vector<float> floats_from(const val& array, const char* what) {
-  if (array.isUndefined() || array.isNull() || !array["length"].isNumber())
-    throw convscope::Error(std::string(what) + ": expected a Float32Array or an array of numbers");
-  return emscripten::convertJSArrayToNumberVector<float>(array);
-}
-
-val float32_array(const float* data, std::size_t n) {
-  return val::global("Float32Array").new_(emscripten::typed_memory_view(n, data));
-}
-
-val js_array(const convscope::Dims& dims) {
-  val a = val::array();
-  for (std::size_t d : dims) a.call<void>("push", d);
-  return a;
-}
 
 val from_json(const nlohmann::json& j) { return val::global("JSON").call<val>("parse", j.dump()); }
 

@@ -10,34 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "bindings/js_values.hpp"
 #include "error.hpp"
 #include "kernels/kernels.hpp"
 
+using convscope::bindings::float32_array;
+using convscope::bindings::floats_from;
+using convscope::bindings::guarded;
 using emscripten::val;
 
 namespace {
-
-template <class F>
-auto guarded(F&& f) -> decltype(f()) {
-  std::string message;
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    message = e.what();
-  }
-  val::global("Error").new_(message).throw_();
-  __builtin_unreachable();
-}
-
-std::vector<float> floats_from(const val& array, const char* what) {
-  if (array.isUndefined() || array.isNull() || !array["length"].isNumber())
-    throw convscope::Error(std::string(what) + ": expected a Float32Array or an array of numbers");
-  return emscripten::convertJSArrayToNumberVector<float>(array);
-}
-
-val float32_array(const float* data, std::size_t n) {
-  return val::global("Float32Array").new_(emscripten::typed_memory_view(n, data));
-}
 
 std::size_t get(const val& o, const char* key) {
   const val v = o[key];
