@@ -8,31 +8,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import { encodeSafetensors } from '../../web/js/safetensors.js';
+import { BIAS, FILTER, O_IMAGE, X_IMAGE } from '../fixtures/lecture.mjs';
 
 // clang-format off
-// Lecture, "CNN for Image Classification": black → 1, white → 0.
-const O_IMAGE = [
-  [0, 0, 1, 1, 0, 0],
-  [0, 1, 0, 0, 1, 0],
-  [1, 0, 0, 0, 0, 1],
-  [1, 0, 0, 0, 0, 1],
-  [0, 1, 0, 0, 1, 0],
-  [0, 0, 1, 1, 0, 0],
-];
-const X_IMAGE = [
-  [1, 0, 0, 0, 0, 1],
-  [0, 1, 0, 0, 1, 0],
-  [0, 0, 1, 1, 0, 0],
-  [0, 0, 1, 1, 0, 0],
-  [0, 1, 0, 0, 1, 0],
-  [1, 0, 0, 0, 0, 1],
-];
-const FILTER = [
-  [0, 0, 1],
-  [0, 1, 0],
-  [1, 0, 0],
-];
-const BIAS = -2;
 // Lecture, "Feature map" and "Post-ReLU feature map" of the O; pooled: "CNN Pooling".
 const O_FEATURE_MAP = [
   [ 1, -1, -2, -1],

@@ -1,4 +1,4 @@
-// The lecture's numbers (shared/seed/cnn-lecture.md) through the wasm engine, each as a whole model
+// The lecture's numbers (the slides' worked examples) through the wasm engine, each as a whole model
 // file: loadModel + forward, then the trace's layers against the slides. Matrices are laid out
 // as on the slides, [row][col]; slides without printed numbers are checked against plain JS.
 // Run: node --test tests/js/
@@ -7,41 +7,14 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { flat, loadEngine, makeRng, modelFile, toRows, zeroTensors } from './helpers.mjs';
 import { conv2dRef } from './reference.mjs';
+import { BIAS, FILTER, O_IMAGE, X_IMAGE } from '../fixtures/lecture.mjs';
 
 let cs;
 before(async () => {
   cs = await loadEngine();
 });
 
-// ---- Slide data ----
-
-// "CNN for Image Classification": each image is 6x6 pixel, black → 1, white → 0.
-// prettier-ignore
-const O_IMAGE = [
-  [0, 0, 1, 1, 0, 0],
-  [0, 1, 0, 0, 1, 0],
-  [1, 0, 0, 0, 0, 1],
-  [1, 0, 0, 0, 0, 1],
-  [0, 1, 0, 0, 1, 0],
-  [0, 0, 1, 1, 0, 0],
-];
-// prettier-ignore
-const X_IMAGE = [
-  [1, 0, 0, 0, 0, 1],
-  [0, 1, 0, 0, 1, 0],
-  [0, 0, 1, 1, 0, 0],
-  [0, 0, 1, 1, 0, 0],
-  [0, 1, 0, 0, 1, 0],
-  [1, 0, 0, 0, 0, 1],
-];
-// "Filter (kernel)": a 3x3 filter (9 weights). "3 (dot product) + -2 (bias) = 1".
-// prettier-ignore
-const FILTER = [
-  [0, 0, 1],
-  [0, 1, 0],
-  [1, 0, 0],
-];
-const BIAS = -2;
+// ---- Slide data: the O, X, filter and bias in tests/fixtures/lecture.json ----
 
 // One 6×6 grey image in, the lecture's CNN: conv (one K×K filter) → relu → pool → flatten →
 // fully connected (2) → softmax, labels O and X. The fully connected weights vote for the
