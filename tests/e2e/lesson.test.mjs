@@ -49,7 +49,7 @@ const PADDING_SLIDE = [
   [ -6,   5, -16,  -4,  10,  12],
   [ -6,   4,  -7,  -1,   2,   8],
 ];
-// Corrected. Erratum (DESIGN.md): row 4 col 1 is −11 (the slide lost the minus sign);
+// Corrected. Erratum (web/js/lecture-data.js): row 4 col 1 is −11 (the slide lost the minus sign);
 // row 5 col 5 is 11 (the slide shows 10).
 const PADDING_OUTPUT = [
   [ -4,  -5,  -1,   3,  -5,   5],
@@ -427,7 +427,7 @@ test('DNN vs CNN: 784×30 + 30×10 + 30 + 10 = 23,860, checked by the engine', a
 });
 
 test('a shipped CNN is counted layer by layer, and the engine agrees', async () => {
-  // DESIGN.md's example architecture: conv1 8×5×5 → relu → pool 2 → flatten → fc1 10 → softmax.
+  // The format spec's example architecture (src/io/FORMAT.md): conv1 8×5×5 → relu → pool 2 → flatten → fc1 10 → softmax.
   const architecture = {
     input: { channels: 1, height: 28, width: 28 },
     labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],

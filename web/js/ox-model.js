@@ -1,4 +1,4 @@
-// The lecture's O-vs-X CNN as a convscope/1 safetensors file (DESIGN.md, "Weights format").
+// The lecture's O-vs-X CNN as a convscope/1 safetensors file (src/io/FORMAT.md).
 // input [1,6,6] → conv (1 filter K×K, stride S, padding P) [1,OH,OW] → relu → pool (kernel = stride
 // = poolSize) [1,PH,PW] → flatten [F = PH·PW] → fc (dense, 2 outputs) → softmax; labels O, X.
 // Tensors, PyTorch state_dict layout: conv.weight [1,1,K,K], conv.bias [1], fc.weight [2,F], fc.bias [2].
