@@ -1,5 +1,5 @@
 // "Load your own model" on the drawing page (web/index.html), through the page contract of
-// The page's contract (web/README.md): #model-file, drag and drop onto the page, one [data-layer] panel per layer of the
+// web/README.md: #model-file, drag and drop onto the page, one [data-layer] panel per layer of the
 // loaded model, #prediction[data-label] for any labels and [data-digit] for digit models only, and
 // role="alert" for a refused file while the model in use keeps predicting.
 // The models are built here with random weights (web/js/safetensors.js); expected numbers come from
