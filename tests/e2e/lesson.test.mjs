@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import { encodeSafetensors } from '../../web/js/safetensors.js';
-import { BIAS, FILTER, O_IMAGE, X_IMAGE } from '../fixtures/lecture.mjs';
+import { BIAS, EDGE_FILTER, FILTER, O_IMAGE, PADDING_INPUT, X_IMAGE } from '../fixtures/lecture.mjs';
 
 // clang-format off
 // Lecture, "Feature map" and "Post-ReLU feature map" of the O; pooled: "CNN Pooling".
@@ -26,21 +26,7 @@ const O_RELU = [
 ];
 const O_POOLED = [[1, 0], [0, 1]];
 
-// Lecture, "CNN Padding": input (inside its ring of zeros), vertical-edge filter, output.
-const PADDING_INPUT = [
-  [1, 2, 3, 1, 3, 5],
-  [2, 2, 5, 4, 2, 5],
-  [0, 6, 9, 6, 2, 2],
-  [2, 0, 1, 9, 4, 0],
-  [5, 5, 4, 6, 7, 6],
-  [6, 1, 3, 7, 1, 5],
-];
-const EDGE_FILTER = [
-  [1, 0, -1],
-  [1, 0, -1],
-  [1, 0, -1],
-];
-// As printed on the slide.
+// Lecture, "CNN Padding": the input and filter are in the fixture; the output as printed.
 const PADDING_SLIDE = [
   [ -4,  -5,  -1,   3,  -5,   5],
   [-10, -14,  -1,  10,  -1,   7],

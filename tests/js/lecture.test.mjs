@@ -7,7 +7,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { flat, loadEngine, makeRng, modelFile, toRows, zeroTensors } from './helpers.mjs';
 import { conv2dRef } from './reference.mjs';
-import { BIAS, FILTER, O_IMAGE, X_IMAGE } from '../fixtures/lecture.mjs';
+import { BIAS, EDGE_FILTER, FILTER, O_IMAGE, PADDING_INPUT, X_IMAGE } from '../fixtures/lecture.mjs';
 
 let cs;
 before(async () => {
@@ -166,23 +166,8 @@ test('X image through the same CNN: the filter matches the anti-diagonal, X wins
 
 // ---- Padding ----
 
-// "CNN Padding": the 6×6 input (shown on the slide inside its ring of zeros).
-// prettier-ignore
-const PADDING_INPUT = [
-  [1, 2, 3, 1, 3, 5],
-  [2, 2, 5, 4, 2, 5],
-  [0, 6, 9, 6, 2, 2],
-  [2, 0, 1, 9, 4, 0],
-  [5, 5, 4, 6, 7, 6],
-  [6, 1, 3, 7, 1, 5],
-];
-// The vertical-edge filter that gives the slide's output.
-// prettier-ignore
-const VERTICAL_EDGE = [
-  [1, 0, -1],
-  [1, 0, -1],
-  [1, 0, -1],
-];
+// "CNN Padding": the 6×6 input and the vertical-edge filter are in the fixture.
+const VERTICAL_EDGE = EDGE_FILTER;
 
 test('padding slide: zero padding 1, stride 1 keeps 6×6 (with the slide\'s two misprints corrected)', () => {
   const model = convModel(VERTICAL_EDGE, { padding: 1 });
