@@ -10,23 +10,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer, WEB_ROOT } from './serve.mjs';
+import { drawMouse, SEVEN } from '../../tests/e2e/page-helpers.mjs';  // the 7 the browser tests draw
 
 const PAGES = ['index', 'lesson', 'lab'];
 const SIZES = [{ width: 1280, height: 800 }, { width: 390, height: 844 }];
-const SEVEN = [[0.25, 0.2], [0.5, 0.2], [0.75, 0.2], [0.62, 0.5], [0.5, 0.82]];
-
-// A 7 drawn on the drawing page's pad with the mouse, so every panel shows a real input.
-async function drawSeven(page) {
-  const pad = page.locator('#draw-canvas');
-  await pad.scrollIntoViewIfNeeded();
-  const box = await pad.boundingBox();
-  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
-  await page.mouse.move(...at(SEVEN[0]));
-  await page.mouse.down();
-  for (const p of SEVEN.slice(1)) await page.mouse.move(...at(p), { steps: 6 });
-  await page.mouse.up();
-  await page.evaluate(() => window.scrollTo(0, 0));
-}
 
 // A page of the site at a viewport size, ready (body[data-ready="true"]), with a 7 drawn on index.
 async function openPage(browser, baseUrl, name, viewport, scale) {
@@ -34,7 +21,10 @@ async function openPage(browser, baseUrl, name, viewport, scale) {
   const page = await context.newPage();
   await page.goto(`${baseUrl}${name}.html`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
-  if (name === 'index') await drawSeven(page);
+  if (name === 'index') {  // every panel shows a real input
+    await drawMouse(page, SEVEN);
+    await page.evaluate(() => window.scrollTo(0, 0));
+  }
   await page.evaluate(() => document.fonts.ready);
   return { page, context };
 }

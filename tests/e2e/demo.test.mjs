@@ -1,5 +1,5 @@
 // Drawing demo (web/index.html) in headless Chromium, driven through the page contract of
-// DESIGN.md: body[data-ready], #draw-canvas, #clear-button, #prediction[data-digit][data-confidence]
+// web/README.md: body[data-ready], #draw-canvas, #clear-button, #prediction[data-digit][data-confidence]
 // [data-label], one [data-layer="<name>"] panel per layer, role="alert" errors, relative URLs.
 // Expected numbers come from the engine run here in Node and from the model file read here with a
 // few lines of DataView, never from the page.

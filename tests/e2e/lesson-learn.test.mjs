@@ -10,31 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import { makeOxDataset, shiftImage } from '../../web/js/lesson/ox-dataset.js';
-
-// clang-format off
-// Lecture, "CNN for Image Classification": black → 1, white → 0; the "Filter (kernel)" slide.
-const O_IMAGE = [
-  [0, 0, 1, 1, 0, 0],
-  [0, 1, 0, 0, 1, 0],
-  [1, 0, 0, 0, 0, 1],
-  [1, 0, 0, 0, 0, 1],
-  [0, 1, 0, 0, 1, 0],
-  [0, 0, 1, 1, 0, 0],
-];
-const X_IMAGE = [
-  [1, 0, 0, 0, 0, 1],
-  [0, 1, 0, 0, 1, 0],
-  [0, 0, 1, 1, 0, 0],
-  [0, 0, 1, 1, 0, 0],
-  [0, 1, 0, 0, 1, 0],
-  [1, 0, 0, 0, 0, 1],
-];
-const FILTER = [
-  [0, 0, 1],
-  [0, 1, 0],
-  [1, 0, 0],
-];
-// clang-format on
+import { FILTER, O_IMAGE, X_IMAGE } from '../fixtures/lecture.mjs';
 
 let browser;
 let page;

@@ -8,31 +8,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import { encodeSafetensors } from '../../web/js/safetensors.js';
+import { BIAS, EDGE_FILTER, FILTER, O_IMAGE, PADDING_INPUT, X_IMAGE } from '../fixtures/lecture.mjs';
 
 // clang-format off
-// Lecture, "CNN for Image Classification": black → 1, white → 0.
-const O_IMAGE = [
-  [0, 0, 1, 1, 0, 0],
-  [0, 1, 0, 0, 1, 0],
-  [1, 0, 0, 0, 0, 1],
-  [1, 0, 0, 0, 0, 1],
-  [0, 1, 0, 0, 1, 0],
-  [0, 0, 1, 1, 0, 0],
-];
-const X_IMAGE = [
-  [1, 0, 0, 0, 0, 1],
-  [0, 1, 0, 0, 1, 0],
-  [0, 0, 1, 1, 0, 0],
-  [0, 0, 1, 1, 0, 0],
-  [0, 1, 0, 0, 1, 0],
-  [1, 0, 0, 0, 0, 1],
-];
-const FILTER = [
-  [0, 0, 1],
-  [0, 1, 0],
-  [1, 0, 0],
-];
-const BIAS = -2;
 // Lecture, "Feature map" and "Post-ReLU feature map" of the O; pooled: "CNN Pooling".
 const O_FEATURE_MAP = [
   [ 1, -1, -2, -1],
@@ -48,21 +26,7 @@ const O_RELU = [
 ];
 const O_POOLED = [[1, 0], [0, 1]];
 
-// Lecture, "CNN Padding": input (inside its ring of zeros), vertical-edge filter, output.
-const PADDING_INPUT = [
-  [1, 2, 3, 1, 3, 5],
-  [2, 2, 5, 4, 2, 5],
-  [0, 6, 9, 6, 2, 2],
-  [2, 0, 1, 9, 4, 0],
-  [5, 5, 4, 6, 7, 6],
-  [6, 1, 3, 7, 1, 5],
-];
-const EDGE_FILTER = [
-  [1, 0, -1],
-  [1, 0, -1],
-  [1, 0, -1],
-];
-// As printed on the slide.
+// Lecture, "CNN Padding": the input and filter are in the fixture; the output as printed.
 const PADDING_SLIDE = [
   [ -4,  -5,  -1,   3,  -5,   5],
   [-10, -14,  -1,  10,  -1,   7],
@@ -71,7 +35,7 @@ const PADDING_SLIDE = [
   [ -6,   5, -16,  -4,  10,  12],
   [ -6,   4,  -7,  -1,   2,   8],
 ];
-// Corrected. Erratum (DESIGN.md): row 4 col 1 is −11 (the slide lost the minus sign);
+// Corrected. Erratum (web/js/lecture-data.js): row 4 col 1 is −11 (the slide lost the minus sign);
 // row 5 col 5 is 11 (the slide shows 10).
 const PADDING_OUTPUT = [
   [ -4,  -5,  -1,   3,  -5,   5],
@@ -449,7 +413,7 @@ test('DNN vs CNN: 784×30 + 30×10 + 30 + 10 = 23,860, checked by the engine', a
 });
 
 test('a shipped CNN is counted layer by layer, and the engine agrees', async () => {
-  // DESIGN.md's example architecture: conv1 8×5×5 → relu → pool 2 → flatten → fc1 10 → softmax.
+  // The format spec's example architecture (src/io/FORMAT.md): conv1 8×5×5 → relu → pool 2 → flatten → fc1 10 → softmax.
   const architecture = {
     input: { channels: 1, height: 28, width: 28 },
     labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],

@@ -1,5 +1,5 @@
 // "Load your own model" on the drawing page (web/index.html), through the page contract of
-// DESIGN.md: #model-file, drag and drop onto the page, one [data-layer] panel per layer of the
+// web/README.md: #model-file, drag and drop onto the page, one [data-layer] panel per layer of the
 // loaded model, #prediction[data-label] for any labels and [data-digit] for digit models only, and
 // role="alert" for a refused file while the model in use keeps predicting.
 // The models are built here with random weights (web/js/safetensors.js); expected numbers come from
@@ -18,6 +18,7 @@ import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import createConvScope from '../../web/engine/convscope.mjs';
 import { encodeSafetensors } from '../../web/js/safetensors.js';
 import { adaptInput, MNIST_SIDE, resizeCentred } from '../../web/js/demo/input-adapter.js';
+import { makeRng } from '../js/helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCREENSHOTS = process.env.CONVSCOPE_SCREENSHOTS ?? path.join(tmpdir(), 'convscope-screenshots');
@@ -26,22 +27,11 @@ const samplePicture = (k) => Float32Array.from(Buffer.from(SAMPLES.samples[k].pi
 
 // ---- Models with random weights ----
 
-// Deterministic uniform numbers in [-1, 1) (mulberry32).
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 2 - 1;
-  };
-}
-
 // architecture → [{name, shape, data}] of every conv2d/dense weight and bias, uniform ±√(3/fan_in)
 // (variance 1/fan_in), for the shapes the architecture needs.
 function randomTensors(architecture, seed) {
-  const rnd = random(seed);
+  const rng = makeRng(seed);
+  const rnd = () => rng.float(-1, 1);  // uniform in [-1, 1)
   const fill = (shape, scale) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rnd() * scale);
   let [c, h, w] = [architecture.input.channels, architecture.input.height, architecture.input.width];
   let flat = null;

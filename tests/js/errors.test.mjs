@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { FORMAT, flat, loadEngine, modelFile } from './helpers.mjs';
 import { headerAndData, rawSafetensors } from './raw-safetensors.mjs';
+import { BIAS, FILTER, O_IMAGE as LECTURE_O } from '../fixtures/lecture.mjs';
 
 let cs, good;
 
@@ -26,21 +27,13 @@ const ARCH = {
 };
 // prettier-ignore
 const TENSORS = [
-  { name: 'conv.weight', shape: [1, 1, 3, 3], data: [0, 0, 1, 0, 1, 0, 1, 0, 0] },
-  { name: 'conv.bias', shape: [1], data: [-2] },
+  { name: 'conv.weight', shape: [1, 1, 3, 3], data: FILTER.flat() },
+  { name: 'conv.bias', shape: [1], data: [BIAS] },
   { name: 'fc.weight', shape: [2, 4], data: [1, -1, -1, 1, -1, 1, 1, -1] },
   { name: 'fc.bias', shape: [2], data: [0, 0] },
 ];
 const METADATA = { format: FORMAT, architecture: JSON.stringify(ARCH) };
-// prettier-ignore
-const O_IMAGE = flat([
-  [0, 0, 1, 1, 0, 0],
-  [0, 1, 0, 0, 1, 0],
-  [1, 0, 0, 0, 0, 1],
-  [1, 0, 0, 0, 0, 1],
-  [0, 1, 0, 0, 1, 0],
-  [0, 0, 1, 1, 0, 0],
-]);
+const O_IMAGE = flat(LECTURE_O);
 // pooled [1,0,0,1] → logits [2,−2] → softmax [1/(1+e^−4), 1/(1+e^4)]
 const O_PROBABILITIES = [1 / (1 + Math.exp(-4)), 1 / (1 + Math.exp(4))];
 

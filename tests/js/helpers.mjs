@@ -1,4 +1,4 @@
-// Shared by the Node tests of the wasm engine (tests/js/*.test.mjs): loading the engine, a seeded
+// Shared by the Node tests of the wasm engine (tests/js/*.test.mjs; the browser tests use makeRng): loading the engine, a seeded
 // PRNG, shape inference for an architecture (to name and size its tensors), building model files
 // with web/js/safetensors.js, and float comparisons that say where they differ.
 
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pathToFileURL } from 'node:url';
 import { encodeSafetensors } from '../../web/js/safetensors.js';
+import { mulberry32 } from '../../web/js/random.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const FORMAT = 'convscope/1';
@@ -45,15 +46,9 @@ export function testSeed() {
   return 20261128;
 }
 
+// The one seeded PRNG of the JS tests (Node and browser), over the site's own mulberry32.
 export function makeRng(seed) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     seed,
     next,
@@ -79,7 +74,7 @@ export function toRows(data, height, width, offset = 0) {
   return rows;
 }
 
-// ---- Architecture shape inference, following DESIGN.md "Weights format". ----
+// ---- Architecture shape inference, following the convscope/1 format (src/io/FORMAT.md). ----
 
 export const pair = (v) => (Array.isArray(v) ? [v[0], v[1]] : [v, v]);
 

@@ -1,4 +1,4 @@
-// The lecture's numbers (shared/seed/cnn-lecture.md) through the wasm engine, each as a whole model
+// The lecture's numbers (the slides' worked examples) through the wasm engine, each as a whole model
 // file: loadModel + forward, then the trace's layers against the slides. Matrices are laid out
 // as on the slides, [row][col]; slides without printed numbers are checked against plain JS.
 // Run: node --test tests/js/
@@ -7,41 +7,14 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { flat, loadEngine, makeRng, modelFile, toRows, zeroTensors } from './helpers.mjs';
 import { conv2dRef } from './reference.mjs';
+import { BIAS, EDGE_FILTER, FILTER, O_IMAGE, PADDING_INPUT, X_IMAGE } from '../fixtures/lecture.mjs';
 
 let cs;
 before(async () => {
   cs = await loadEngine();
 });
 
-// ---- Slide data ----
-
-// "CNN for Image Classification": each image is 6x6 pixel, black → 1, white → 0.
-// prettier-ignore
-const O_IMAGE = [
-  [0, 0, 1, 1, 0, 0],
-  [0, 1, 0, 0, 1, 0],
-  [1, 0, 0, 0, 0, 1],
-  [1, 0, 0, 0, 0, 1],
-  [0, 1, 0, 0, 1, 0],
-  [0, 0, 1, 1, 0, 0],
-];
-// prettier-ignore
-const X_IMAGE = [
-  [1, 0, 0, 0, 0, 1],
-  [0, 1, 0, 0, 1, 0],
-  [0, 0, 1, 1, 0, 0],
-  [0, 0, 1, 1, 0, 0],
-  [0, 1, 0, 0, 1, 0],
-  [1, 0, 0, 0, 0, 1],
-];
-// "Filter (kernel)": a 3x3 filter (9 weights). "3 (dot product) + -2 (bias) = 1".
-// prettier-ignore
-const FILTER = [
-  [0, 0, 1],
-  [0, 1, 0],
-  [1, 0, 0],
-];
-const BIAS = -2;
+// ---- Slide data: the O, X, filter and bias in tests/fixtures/lecture.json ----
 
 // One 6×6 grey image in, the lecture's CNN: conv (one K×K filter) → relu → pool → flatten →
 // fully connected (2) → softmax, labels O and X. The fully connected weights vote for the
@@ -193,23 +166,8 @@ test('X image through the same CNN: the filter matches the anti-diagonal, X wins
 
 // ---- Padding ----
 
-// "CNN Padding": the 6×6 input (shown on the slide inside its ring of zeros).
-// prettier-ignore
-const PADDING_INPUT = [
-  [1, 2, 3, 1, 3, 5],
-  [2, 2, 5, 4, 2, 5],
-  [0, 6, 9, 6, 2, 2],
-  [2, 0, 1, 9, 4, 0],
-  [5, 5, 4, 6, 7, 6],
-  [6, 1, 3, 7, 1, 5],
-];
-// The vertical-edge filter that gives the slide's output.
-// prettier-ignore
-const VERTICAL_EDGE = [
-  [1, 0, -1],
-  [1, 0, -1],
-  [1, 0, -1],
-];
+// "CNN Padding": the 6×6 input and the vertical-edge filter are in the fixture.
+const VERTICAL_EDGE = EDGE_FILTER;
 
 test('padding slide: zero padding 1, stride 1 keeps 6×6 (with the slide\'s two misprints corrected)', () => {
   const model = convModel(VERTICAL_EDGE, { padding: 1 });

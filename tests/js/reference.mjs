@@ -1,4 +1,4 @@
-// Plain JS reference of every layer, in float64, written from the definitions (DESIGN.md, PyTorch
+// Plain JS reference of every layer, in float64, written from the definitions (src/io/FORMAT.md, PyTorch
 // semantics), independent of the engine's C++: the tests check the wasm reference kernels and
 // whole models against it. Each op also returns the sum of |terms| of every output value, the
 // scale a float32 rounding error is relative to.

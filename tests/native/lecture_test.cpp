@@ -1,4 +1,4 @@
-// The lecture's worked examples (seed/cnn-lecture.md), exactly, through whole models.
+// The lecture's worked examples (the slides), exactly, through whole models.
 #include <gtest/gtest.h>
 
 #include "test_util.hpp"
@@ -12,27 +12,11 @@ using testing::flat;
 using testing::make_model;
 using testing::set_param;
 
-// clang-format off
-// Slide "CNN for Image Classification": black -> 1, white -> 0.
-const Matrix kO = {
-  {0, 0, 1, 1, 0, 0},
-  {0, 1, 0, 0, 1, 0},
-  {1, 0, 0, 0, 0, 1},
-  {1, 0, 0, 0, 0, 1},
-  {0, 1, 0, 0, 1, 0},
-  {0, 0, 1, 1, 0, 0}};
-const Matrix kX = {
-  {1, 0, 0, 0, 0, 1},
-  {0, 1, 0, 0, 1, 0},
-  {0, 0, 1, 1, 0, 0},
-  {0, 0, 1, 1, 0, 0},
-  {0, 1, 0, 0, 1, 0},
-  {1, 0, 0, 0, 0, 1}};
-// Slide "Backup": the filter.
-const std::vector<float> kAntiDiagonal = {0, 0, 1,
-                                          0, 1, 0,
-                                          1, 0, 0};
-// clang-format on
+// The slides' O and X ("CNN for Image Classification"), filter ("Backup") and bias: the fixture.
+const Matrix& kO = testing::lecture().o;
+const Matrix& kX = testing::lecture().x;
+const std::vector<float>& kAntiDiagonal = testing::lecture().filter;
+const float kBias = testing::lecture().bias;
 
 const char* kOxLayers = R"([
   {"name": "conv", "type": "conv2d", "out_channels": 1, "kernel": 3},
@@ -44,7 +28,7 @@ Sequential ox_model(const std::string& pool, Kernels kernels, const Matrix& imag
   layers.replace(layers.find("POOL"), 4, pool);
   Sequential m = make_model(layers, 1, 6, 6);
   set_param(m, "conv.weight", kAntiDiagonal);
-  set_param(m, "conv.bias", {-2});
+  set_param(m, "conv.bias", {kBias});
   const auto x = flat(image);
   m.forward(x.data(), x.size(), 1, kernels);
   return m;
@@ -133,7 +117,7 @@ TEST_P(Lecture, StrideTwoSkipsEveryOtherPosition) {
       R"([{"name": "conv", "type": "conv2d", "out_channels": 1, "kernel": 3, "stride": 2}])", 1,
       6, 6);
   set_param(m, "conv.weight", kAntiDiagonal);
-  set_param(m, "conv.bias", {-2});
+  set_param(m, "conv.bias", {kBias});
   const auto x = flat(kO);
   m.forward(x.data(), x.size(), 1, GetParam());
   // (6 - 3)/2 + 1 = 2: the stride-1 map's rows and columns 0 and 2.

@@ -1,11 +1,16 @@
 // Helpers shared by the native tests: build a model from architecture JSON, set its
-// parameters, compare tensors, check a model's backward pass.
+// parameters, compare tensors, check a model's backward pass; the lecture's worked example
+// (tests/fixtures/lecture.json).
 #pragma once
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "model/sequential.hpp"
 #include "train/init.hpp"
@@ -41,6 +46,25 @@ inline std::vector<float> flat(const Matrix& m) {
 }
 
 // Sample 0, channel `channel` of layer i's output as rows.
+// The lecture's O, X (6x6, black 1), 3x3 filter and bias, read from tests/fixtures/lecture.json:
+// the one copy the native, Node and browser tests share.
+struct Lecture {
+  Matrix o, x;
+  std::vector<float> filter;  // row-major 3x3
+  float bias;
+};
+inline const Lecture& lecture() {
+  static const Lecture loaded = [] {
+    const std::string path = std::string(CONVSCOPE_MODELS_DIR) + "/../../tests/fixtures/lecture.json";
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    const auto j = nlohmann::json::parse(in);
+    return Lecture{j.at("O").get<Matrix>(), j.at("X").get<Matrix>(), flat(j.at("filter").get<Matrix>()),
+                   j.at("bias").get<float>()};
+  }();
+  return loaded;
+}
+
 inline Matrix channel_of(const Sequential& model, std::size_t i, std::size_t channel = 0) {
   const Dims& d = model.output_dims(i);
   const float* p = model.output(i).data() + channel * d[1] * d[2];

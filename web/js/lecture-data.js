@@ -1,4 +1,4 @@
-// The lecture's numbers (seed/cnn-lecture.md, "CNN for Image Classification" and "CNN Padding"),
+// The lecture's numbers (the slides "CNN for Image Classification" and "CNN Padding"),
 // as row-major 2-D arrays [row][col], exactly as printed on the slides. Frozen: they are data.
 
 const freeze2d = (rows) => Object.freeze(rows.map((row) => Object.freeze(row)));
@@ -55,7 +55,7 @@ export const VERTICAL_EDGE_FILTER = freeze2d([
 ]);
 
 // The padding slide's 6×6 output, as printed.
-// Erratum (see DESIGN.md): the slide misprints two cells (1-based row, col):
+// Erratum: the slide misprints two cells (1-based row, col):
 //   row 4 col 1 shows 11, the convolution gives −11 (a lost minus sign);
 //   row 5 col 5 shows 10, the convolution gives 11.
 // prettier-ignore

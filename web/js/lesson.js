@@ -145,7 +145,7 @@ function update(edit) {
 
 function setupControls() {
   refreshInput = interactiveGrid(gridEl('input'), {
-    label: (r, c) => `row ${r + 1}, column ${c + 1}: ${state.image[r][c] ? 'black (1)' : 'white (0)'}. Flip it.`,
+    label: (r, c, td) => `row ${r + 1}, column ${c + 1}: ${td.textContent} (${state.image[r][c] ? 'black' : 'white'}). Flip it.`,
     describedBy: 'input-help',
     onActivate: (r, c) => update(() => { state.image[r][c] = state.image[r][c] ? 0 : 1; }),
   });
@@ -189,7 +189,7 @@ function setupControls() {
     },
   });
   refreshSteps = interactiveGrid(gridEl('feature-map-steps'), {
-    label: (r, c, td) => `feature map row ${r + 1}, column ${c + 1}: ${td.classList.contains('pending') ? 'not computed yet' : td.textContent}. Move the filter here.`,
+    label: (r, c, td) => `feature map row ${r + 1}, column ${c + 1}: ${td.textContent}${td.classList.contains('pending') ? ' (not computed yet)' : ''}. Move the filter here.`,
     onActivate: (r, c) => stepper.go(r * slide.cols + c),
   });
 }

@@ -12,6 +12,7 @@
 // A result: {key, net, source, parameterCount, auc, rejection50, accuracy, roc, filters, bytes, …}.
 
 import { pause, serveRequests, workerEngine } from '../worker-serve.js';
+import { mulberry32 } from '../random.js';
 import { DATA, SIGNAL, TRAINING } from './settings.js';
 import { rocCurve } from './roc.js';
 
@@ -26,17 +27,6 @@ const models = new Map();        // source key ('shipped-cnn', 'cnn', …) → e
 const shippedBytes = new Map();  // net → file bytes
 let shippedLoaded = Promise.resolve();  // settles once every shipped file loaded or failed
 let running = false;
-
-// Deterministic uniform numbers in [0, 1) (mulberry32), for the epoch shuffles.
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 function shuffle(order, rnd) {
   for (let i = order.length - 1; i > 0; i--) {
@@ -183,7 +173,7 @@ async function trainModel(model, net, from, { progress, signal }) {
   model.setSchedule(peak, steps);
   const order = Uint32Array.from({ length: train.count }, (_, i) => i);
   const x = new Float32Array(batch * PIXELS), y = new Int32Array(batch);
-  const rnd = random(TRAINING.seed);
+  const rnd = mulberry32(TRAINING.seed);  // the epoch shuffles
   let trainMs = 0, postedMs = 0, step = 0, loss = 0, accuracy = 0, pass = null;
   progress({ type: 'progress', step, steps, epochs, perEpoch, batch });
   outer: for (let epoch = 0; epoch < epochs; epoch++) {

@@ -1,5 +1,5 @@
 // The small models the lesson runs through the engine, as convscope/1 safetensors bytes
-// (DESIGN.md "Weights format"). Each one exists so that a number on the page is the engine's:
+// (src/io/FORMAT.md). Each one exists so that a number on the page is the engine's:
 //   taps   [1,H,W] → conv "taps" [11,OH,OW]: channels 0–8 one filter tap each (w[k]·x, bias 0),
 //          channel 9 the dot product (bias 0), channel 10 dot product + bias (the feature map)
 //   pad    [C,H,W] → conv "pad" 1×1, weight 1, bias 0, padding P → the zero-padded input

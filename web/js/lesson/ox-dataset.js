@@ -6,21 +6,10 @@
 // Knows nothing of the page or the engine.
 
 import { O_IMAGE, X_IMAGE } from '../lecture-data.js';
+import { mulberry32 } from '../random.js';
 
 // (dy, dx): no shift first, then the four one-pixel moves, then the four diagonal ones.
 const SHIFTS = Object.freeze([[0, 0], [0, -1], [0, 1], [-1, 0], [1, 0], [-1, -1], [-1, 1], [1, -1], [1, 1]]);
-
-// mulberry32: a small, well-mixed 32-bit generator → floats in [0, 1).
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // image [H][W] moved by (dy, dx): out[y][x] = image[y − dy][x − dx], 0 where that is outside.
 export function shiftImage(image, dy, dx) {

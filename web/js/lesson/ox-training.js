@@ -1,6 +1,6 @@
 // Section 8's training setup, shared by the page (lesson/learn-filter.js) and the worker that trains
 // (lesson/train-worker.js): the lecture's O-vs-X net as an architecture for cs.createModel (layer
-// types as in DESIGN.md) and the training settings.
+// types as in src/io/FORMAT.md) and the training settings.
 
 import { ANTI_DIAGONAL_FILTER } from '../lecture-data.js';
 import { OX_INPUT_SIZE, OX_LABELS } from '../ox-model.js';

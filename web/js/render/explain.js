@@ -91,6 +91,9 @@ export function renderExplanation(box, sel, { geoms, trace, input, weights, labe
       for (const ch of e.channels) for (const r of ch.products) for (const v of r) m = Math.max(m, Math.abs(v));
       const pDomain = [-(m || 1), m || 1];
       const rows = el(box, 'div', 'explain-channels');
+      // it scrolls (many channels): a keyboard stop of its own, so it can be scrolled without a mouse
+      Object.assign(rows, { tabIndex: 0 }).setAttribute('role', 'region');
+      rows.setAttribute('aria-label', 'the sum, input channel by input channel');
       for (const ch of e.channels) {
         const row = el(rows, 'div', 'explain-row');
         row.dataset.channel = String(ch.channel);

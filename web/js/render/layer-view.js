@@ -74,6 +74,7 @@ export function createLayerView(panel, options) {
 function focusable(maps, index, label) {
   maps.tabIndex = 0;
   maps.dataset.layerIndex = String(index);
+  maps.setAttribute('role', 'group');  // a labelled stop of its own (aria-label needs a role)
   maps.setAttribute('aria-label', `${label}; arrow keys pick a cell, [ and ] the map`);
 }
 
@@ -90,7 +91,7 @@ function buildView(panel, { geom, index, kind, weights, labels }) {
   el(head, 'p', 'shape', `${dimsText(inDims)} → ${dimsText(outDims)}`);
   const save = el(head, 'button', 'save-png', 'Save PNG');  // the page handles the click
   save.type = 'button';
-  save.setAttribute('aria-label', `Save the ${name} panel as a PNG image`);
+  save.setAttribute('aria-label', `Save PNG of the ${name} panel`);  // the name holds the visible text
   el(panel, 'p', 'layer-desc', describe(geom));
 
   const scale = scaleFor(kind);

@@ -1,0 +1,13 @@
+// mulberry32: a small, well-mixed 32-bit generator, the one seeded random source of the site and
+// its tests (the lesson's data set, the lab's shuffles, tests/js/helpers.mjs makeRng).
+// seed → () => a float in [0, 1); the same seed gives the same sequence everywhere.
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
