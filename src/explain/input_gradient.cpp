@@ -52,16 +52,31 @@ std::vector<float> backward_to_input(Sequential& model, std::size_t last, const 
   return std::vector<float>(upper.begin(), upper.end());
 }
 
-std::vector<float> input_gradient(Sequential& model, const float* x, std::size_t size,
-                                  std::size_t index, Kernels kernels) {
-  require_output_index(model, index, "output index");
+std::vector<float> layer_input_gradient(Sequential& model, const float* x, std::size_t size,
+                                        std::size_t layer, std::size_t index, Kernels kernels) {
+  if (layer >= model.size())
+    throw Error("layer " + std::to_string(layer) + " is out of range: the model has " +
+                std::to_string(model.size()) + " layers");
+  const std::size_t outputs = checked_count(model.output_dims(layer), model.layer(layer).name());
+  if (layer + 1 == model.size()) {
+    require_output_index(model, index, "output index");
+  } else if (index >= outputs) {
+    throw Error("output index " + std::to_string(index) + " is out of range: layer " +
+                model.layer(layer).name() + " has " + std::to_string(outputs) + " outputs (0.." +
+                std::to_string(outputs - 1) + ")");
+  }
   if (size != model.input_size())
     throw Error("input: expected " + std::to_string(model.input_size()) + " values " +
                 to_string(model.input_dims()) + ", got " + std::to_string(size));
   model.forward(x, size, 1, kernels);
-  std::vector<float> dy(model.output_size(), 0.0f);
+  std::vector<float> dy(outputs, 0.0f);
   dy[index] = 1.0f;
-  return backward_to_input(model, model.size() - 1, dy.data(), kernels);
+  return backward_to_input(model, layer, dy.data(), kernels);
+}
+
+std::vector<float> input_gradient(Sequential& model, const float* x, std::size_t size,
+                                  std::size_t index, Kernels kernels) {
+  return layer_input_gradient(model, x, size, model.size() - 1, index, kernels);
 }
 
 }  // namespace convscope

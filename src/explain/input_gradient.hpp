@@ -21,6 +21,12 @@ std::vector<float> backward_to_input(Sequential& model, std::size_t last, const 
 std::vector<float> input_gradient(Sequential& model, const float* x, std::size_t size,
                                   std::size_t index, Kernels kernels = Kernels::fast);
 
+// The same for output `index` of layer `layer` (e.g. the scores before a softmax, whose
+// gradient does not vanish when the model is sure).
+std::vector<float> layer_input_gradient(Sequential& model, const float* x, std::size_t size,
+                                        std::size_t layer, std::size_t index,
+                                        Kernels kernels = Kernels::fast);
+
 // The class index check every explanation shares: "class 12 is out of range: the model has 10
 // outputs (0..9)".
 void require_output_index(const Sequential& model, std::size_t index, const char* what = "class");

@@ -114,6 +114,35 @@ TEST_P(InputGradients, MatchCentralFiniteDifferencesForEveryOutput) {
   }
 }
 
+TEST(InputGradient, OfALayerBeforeTheLastMatchesFiniteDifferences) {
+  Sequential m = random_model(kNets[2], 4);  // ... d1 (dense, 3 scores), sm (softmax)
+  Rng rng(2);
+  std::vector<float> x(m.input_size());
+  for (float& v : x) v = rng.uniform(-1, 1);
+  const std::size_t scores = m.size() - 2;
+  for (std::size_t index = 0; index < 3; ++index) {
+    const auto g = layer_input_gradient(m, x.data(), x.size(), scores, index, Kernels::reference);
+    const float eps = 1e-3f;
+    for (std::size_t j = 0; j < x.size(); ++j) {
+      std::vector<float> moved = x;
+      moved[j] = x[j] + eps;
+      m.forward(moved.data(), moved.size(), 1, Kernels::reference);
+      const double up = m.output(scores).data()[index];
+      moved[j] = x[j] - eps;
+      m.forward(moved.data(), moved.size(), 1, Kernels::reference);
+      const double down = m.output(scores).data()[index];
+      const double numeric = (up - down) / (2.0 * eps);
+      EXPECT_NEAR(g[j], numeric, 2e-3 + 1e-2 * std::fabs(numeric)) << "score " << index << " input " << j;
+    }
+  }
+  try {
+    layer_input_gradient(m, x.data(), x.size(), scores, 3);
+    FAIL() << "score 3 of 3 was accepted";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "output index 3 is out of range: layer d1 has 3 outputs (0..2)");
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Nets, InputGradients, ::testing::ValuesIn(kNets),
                          [](const ::testing::TestParamInfo<Net>& net) { return std::string(net.param.name); });
 
