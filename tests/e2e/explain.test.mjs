@@ -179,7 +179,6 @@ test('"make it a 3" turns a drawn 7 into a 3 within the step budget for the CNN,
   const change = await canvasValues(page, '#make-it-change', 'diverging');
   const drawn = Math.max(...change.values.map(Math.abs)) * Number(r.epsilon);
   assert.ok(Math.abs(drawn - Number(r.maxChange)) < 0.02, `largest change drawn ${drawn}, reported ${r.maxChange}`);
-  assert.ok(page.url().includes('makeit=3'), `the target is in the link: ${page.url()}`);
   await page.locator('#make-it').screenshot({ path: path.join(SHOTS, 'explain-make-it-cnn.png') });
 
   // the DNN too: the same bound

@@ -54,6 +54,7 @@ export function createWhySection(root, { baseUrl, onChange = () => {} }) {
   const alert = $('#why-error');
   const visible = new Set();
   let entry = null;
+  const defaultTarget = () => String(Math.min(3, entry.labels.length - 1));  // "make it a 3"
   let workerModel = null;  // Promise settled once the worker holds entry's model
   let latest = null;  // {input, result} of the last update with something drawn
 
@@ -143,7 +144,7 @@ export function createWhySection(root, { baseUrl, onChange = () => {} }) {
       entry = newEntry;
       latest = null;
       fillClasses($('#saliency-class'), entry.labels, 'the network’s answer', $('#saliency-class').value);
-      fillClasses($('#make-it-target'), entry.labels, null, $('#make-it-target').value || String(Math.min(3, entry.labels.length - 1)));
+      fillClasses($('#make-it-target'), entry.labels, null, $('#make-it-target').value || defaultTarget());
       guarded('what each filter looks for', () => looks.setModel(entry, geoms));  // never the page's failure
       workerModel = worker.setModel(entry.model.save({})).catch((e) => showError(`the explanations' worker: ${e.message}`));
       startLooks();
@@ -157,10 +158,11 @@ export function createWhySection(root, { baseUrl, onChange = () => {} }) {
       saliencySoon();
       makeItSoon();
     },
-    // The panels' state for the link: {why, makeit, eps} (strings; '' = default).
+    // The panels' state for the link: {why, makeit, eps} (strings; '' = the default, left out).
     parts() {
       const eps = Number($('#make-it-epsilon').value);
-      return { why: $('#saliency-class').value, makeit: $('#make-it-target').value, eps: eps === MAKE_IT.epsilon ? '' : String(eps) };
+      const target = $('#make-it-target').value;
+      return { why: $('#saliency-class').value, makeit: !entry || target === defaultTarget() ? '' : target, eps: eps === MAKE_IT.epsilon ? '' : String(eps) };
     },
     restore({ why, makeit, eps } = {}) {
       if (why !== undefined && [...$('#saliency-class').options].some((o) => o.value === why)) $('#saliency-class').value = why;
