@@ -13,6 +13,10 @@
 
 #include "bindings/js_values.hpp"
 #include "data/jets.hpp"
+#include "explain/activation_maximisation.hpp"
+#include "explain/input_gradient.hpp"
+#include "explain/layer_ref.hpp"
+#include "explain/make_it.hpp"
 #include "model/describe.hpp"
 #include "model/model_io.hpp"
 #include "preprocess/mnist_style.hpp"
@@ -276,9 +280,158 @@ class JsModel {
     });
   }
 
+  // ---- Explanations (src/explain/): the engine backpropagates to the input, weights frozen ----
+
+  // d output[index] / d input at input -> Float32Array of the input's length; of layer `layer`'s
+  // output (a name or an index) if given, else of the model's output as loaded.
+  val input_gradient(const val& input, const val& index, const val& layer) {
+    return guarded([&] {
+      const auto x = floats_from(input, "input");
+      const std::size_t l = layer.isUndefined() ? model_.size() - 1 : layer_index(layer);
+      const std::size_t k = whole_index(index, "output index");
+      const auto g = convscope::layer_input_gradient(model_, x.data(), x.size(), l, k, kernels_);
+      return float32_array(g.data(), g.size());
+    });
+  }
+
+  val input_gradient_of_output(const val& input, const val& index) {
+    return input_gradient(input, index, val::undefined());
+  }
+
+  // The seed image of activation maximisation for options.seed.
+  val maximise_seed(const val& options) {
+    return guarded([&] {
+      const auto image = convscope::maximise_seed_image(model_, maximise_options(options));
+      return float32_array(image.data(), image.size());
+    });
+  }
+
+  // One ascent step -> {image, activation (before the step)}; layer: name or index.
+  val maximise_step(const val& layer, const val& channel, const val& image, const val& step,
+                    const val& options) {
+    return guarded([&] {
+      auto x = floats_from(image, "image");
+      const float a = convscope::maximise_step(model_, layer_index(layer),
+                                               whole_index(channel, "channel"), x,
+                                               whole_index(step, "step"),
+                                               maximise_options(options), kernels_);
+      val out = val::object();
+      out.set("image", float32_array(x.data(), x.size()));
+      out.set("activation", a);
+      return out;
+    });
+  }
+
+  // The whole run (options.steps, default 64) -> Float32Array image.
+  val maximise_channel(const val& layer, const val& channel, const val& options) {
+    return guarded([&] {
+      const auto image = convscope::maximise_channel(
+          model_, layer_index(layer), whole_index(channel, "channel"),
+          option_count(options, "steps", 64), maximise_options(options), kernels_);
+      return float32_array(image.data(), image.size());
+    });
+  }
+
+  // "Make it a ..." -> {image, change, probabilities, predicted, reached}.
+  val make_it(const val& input, const val& target, const val& options) {
+    return guarded([&] {
+      const auto x = floats_from(input, "input");
+      const std::size_t t = whole_index(target, "target class");
+      const convscope::MakeItResult r = convscope::make_it(model_, x, t, make_it_options(options), kernels_);
+      std::vector<float> change(x.size());
+      for (std::size_t i = 0; i < x.size(); ++i) change[i] = r.image[i] - x[i];
+      val out = val::object();
+      out.set("image", float32_array(r.image.data(), r.image.size()));
+      out.set("change", float32_array(change.data(), change.size()));
+      out.set("probabilities", float32_array(r.probabilities.data(), r.probabilities.size()));
+      out.set("predicted", static_cast<double>(r.predicted));
+      out.set("reached", r.reached);
+      return out;
+    });
+  }
+
+  // One step from current toward target, bounded around original -> {image, probability}.
+  val make_it_step(const val& original, const val& current, const val& target, const val& options) {
+    return guarded([&] {
+      const auto x0 = floats_from(original, "original");
+      auto x = floats_from(current, "current");
+      const std::size_t t = whole_index(target, "target class");
+      const float p = convscope::make_it_step(model_, x0, x, t, make_it_options(options), kernels_);
+      val out = val::object();
+      out.set("image", float32_array(x.data(), x.size()));
+      out.set("probability", p);
+      return out;
+    });
+  }
+
  private:
   static bool is_array_like(const val& v) {
     return !v.isUndefined() && !v.isNull() && v["length"].isNumber();
+  }
+
+  // A whole number >= 0 from JS (an index, a channel, a step); one past the end is left for the
+  // engine to refuse with its own message.
+  static std::size_t whole_index(const val& v, const char* what) {
+    if (!v.isNumber())
+      throw convscope::Error(std::string(what) + " must be a number, got " + val::global("String")(v).as<std::string>());
+    return static_cast<std::size_t>(convscope::whole_number(v.as<double>(), 0, 4294967295.0, what));
+  }
+
+  // A layer by name ("conv2") or position (0, 1, ...).
+  std::size_t layer_index(const val& layer) const {
+    if (layer.isString()) return convscope::layer_named(model_, layer.as<std::string>());
+    return convscope::require_layer(model_, whole_index(layer, "layer"));
+  }
+
+  // options[key] as a number, or fallback when absent; anything else is refused naming the key.
+  static double option(const val& options, const char* key, double fallback) {
+    if (options.isUndefined() || options.isNull()) return fallback;
+    const val v = options[key];
+    if (v.isUndefined()) return fallback;
+    if (!v.isNumber() || !std::isfinite(v.as<double>()))
+      throw convscope::Error(std::string("options.") + key + " must be a number, got " +
+                             val::global("String")(v).as<std::string>());
+    return v.as<double>();
+  }
+
+  static std::size_t option_count(const val& options, const char* key, std::size_t fallback) {
+    const double d = option(options, key, static_cast<double>(fallback));
+    return static_cast<std::size_t>(convscope::whole_number(d, 0, 100000, std::string("options.") + key));
+  }
+
+  // options.range: [lo, hi] of the input's pixel values (default [0, 1]).
+  static convscope::InputRange input_range(const val& options) {
+    convscope::InputRange r;
+    if (options.isUndefined() || options.isNull() || options["range"].isUndefined()) return r;
+    const auto v = floats_from(options["range"], "options.range");
+    if (v.size() != 2) throw convscope::Error("options.range: expected [lo, hi]");
+    r.lo = v[0];
+    r.hi = v[1];
+    return r;
+  }
+
+  // {seed, stepSize, l2, blurEvery, range}
+  static convscope::MaximiseOptions maximise_options(const val& options) {
+    convscope::MaximiseOptions o;
+    o.seed = static_cast<std::uint32_t>(
+        convscope::whole_number(option(options, "seed", o.seed), 0, 4294967295.0, "options.seed"));
+    o.step_size = static_cast<float>(option(options, "stepSize", o.step_size));
+    o.l2 = static_cast<float>(option(options, "l2", o.l2));
+    o.blur_every = option_count(options, "blurEvery", o.blur_every);
+    o.range = input_range(options);
+    return o;
+  }
+
+  // {epsilon, stepSize, maxSteps, stopWhenReached, range}
+  static convscope::MakeItOptions make_it_options(const val& options) {
+    convscope::MakeItOptions o;
+    o.epsilon = static_cast<float>(option(options, "epsilon", o.epsilon));
+    o.step_size = static_cast<float>(option(options, "stepSize", o.step_size));
+    o.max_steps = option_count(options, "maxSteps", o.max_steps);
+    if (!options.isUndefined() && !options.isNull() && !options["stopWhenReached"].isUndefined())
+      o.stop_when_reached = options["stopWhenReached"].as<bool>();
+    o.range = input_range(options);
+    return o;
   }
 
   // Samples [first, first + m) of inputs (m · input_size() values, sizes checked by the caller)
@@ -464,7 +617,14 @@ EMSCRIPTEN_BINDINGS(convscope) {
       .function("setSchedule", &JsModel::set_schedule)
       .function("scheduledRate", &JsModel::scheduled_rate)
       .function("evaluate", &JsModel::evaluate)
-      .function("save", &JsModel::save);
+      .function("save", &JsModel::save)
+      .function("inputGradient", &JsModel::input_gradient_of_output)
+      .function("inputGradient", &JsModel::input_gradient)
+      .function("maximiseSeed", &JsModel::maximise_seed)
+      .function("maximiseStep", &JsModel::maximise_step)
+      .function("maximiseChannel", &JsModel::maximise_channel)
+      .function("makeIt", &JsModel::make_it)
+      .function("makeItStep", &JsModel::make_it_step);
   function("createModel", &create_model);
   function("loadModel", &load_model);
   function("describeArchitecture", &describe_architecture);

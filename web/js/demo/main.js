@@ -28,6 +28,7 @@ import { renderPrediction } from '../render/probabilities.js';
 import { layerGeometry } from '../render/receptive-field.js';
 import { renderModelOptions, renderSampleStrip } from '../render/choosers.js';
 import { modelTexts, renderModelInfo, renderModelTexts } from '../render/model-info.js';
+import { createWhySection } from './explain/section.js';
 
 const BASE = document.baseURI;
 const query = new URLSearchParams(location.search);
@@ -111,6 +112,7 @@ function update() {
     }
   });
   refreshExplanation();
+  state.why?.update({ input: picture ? result.input : null, result });
   const t2 = performance.now();
   document.body.dataset.updateMs = (t2 - t0).toFixed(2);
   $('#timing').textContent = `Last update: engine ${(t1 - t0).toFixed(1)} ms, drawing ${(t2 - t1).toFixed(1)} ms.`;
@@ -170,6 +172,7 @@ function selectModel(key) {
     prediction: $('#prediction'), list: $('#probabilities'), probNote: $('#prob-note') }, m);
   renderModelInfo($('#model-info'), modelFacts(m));
   buildPanels();
+  state.why?.setModel(m, state.geoms);
   update();
   if (pad) keepLink();
 }
@@ -224,8 +227,9 @@ function currentLink() {
   const model = MODELS.some((m) => m.key === state.current) ? state.current : MODELS[0].key;
   const sample = pad.background && state.sample ? state.samples.indexOf(state.sample) : null;
   const strokes = quantizeStrokes(pad.strokes);
-  const blank = sample === null && !strokes.length && model === MODELS[0].key;
-  return { model, strokes, hash: blank ? '' : stateToHash({ model, sample, strokes }) };
+  const parts = state.why ? state.why.parts() : {};
+  const blank = sample === null && !strokes.length && model === MODELS[0].key && Object.values(parts).every((v) => v === '');
+  return { model, strokes, hash: blank ? '' : stateToHash({ model, sample, strokes, parts }) };
 }
 
 // The address bar always holds the current state, so a reload or a bookmark keeps the drawing;
@@ -270,6 +274,7 @@ function applyLink(hash) {
     return;
   }
   if (!link) return;
+  state.why?.restore(link.parts);
   if (link.model && !state.models.has(link.model)) showError(`The model "${link.model}" of this link is not available here; showing the ${current().title}.`, 'link');
   else if (link.model && link.model !== state.current) selectModel(link.model);
   const sample = link.sample === null ? undefined : state.samples[link.sample];
@@ -285,7 +290,7 @@ function applyLink(hash) {
 async function savePanel(button) {
   const panel = button.closest('[data-layer], [data-panel]');
   const name = panel.dataset.layer ?? panel.dataset.panel;
-  const what = panel.dataset.layer ? `layer ${name}` : panel.querySelector('h2').textContent.replace(/^\s*\d+\s*/, '').trim();
+  const what = panel.dataset.layer ? `layer ${name}` : panel.querySelector('h2, h3').textContent.replace(/^\s*\d+\s*/, '').trim();
   try {
     const picture = panelSnapshot(panel.querySelector('[data-snapshot]') ?? panel, `ConvScope · ${current().title} · ${what}`);
     await downloadPng(picture, `convscope-${state.current}-${name}.png`);
@@ -315,6 +320,16 @@ function wire() {
     if (button) savePanel(button);
   });
   window.addEventListener('hashchange', () => applyLink(location.hash));
+  // The deeper tools' nav scrolls to its section without touching the hash, which holds the drawing.
+  $('#tools-nav').addEventListener('click', (e) => {
+    const link = e.target.closest('a[href^="#"]');
+    const target = link && document.getElementById(link.getAttribute('href').slice(1));
+    if (!target) return;
+    e.preventDefault();
+    target.scrollIntoView({ block: 'start' });
+    target.querySelector('h2, h3')?.setAttribute('tabindex', '-1');
+    target.querySelector('h2, h3')?.focus({ preventScroll: true });
+  });
   $('#undo-button').addEventListener('click', () => pad.undo());
   document.addEventListener('keydown', (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z' && !e.target.closest('input, textarea')) {
@@ -370,6 +385,10 @@ async function main() {
     showEngineKind(kind);
     await loadAll();
     wire();
+    // "Why this digit?": its panels, computed when scrolled to; their state is part of the link.
+    state.why = createWhySection($('#why'), {
+      baseUrl: BASE, onChange: () => keepLink(),
+    });
     const link = location.hash;  // before the page writes its own state there
     selectModel(MODELS[0].key);
     applyLink(link);

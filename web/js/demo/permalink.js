@@ -1,7 +1,8 @@
 // The drawing page's state in the URL hash, so a drawing can be shared or kept as a link:
-//   #model=dnn&sample=3&ink=<strokes>
+//   #model=dnn&sample=3&ink=<strokes>&why=3&makeit=8
 // model: a shipped model's key (a file from the reader's own computer cannot be in a link);
-// sample: the position of a chosen MNIST sample digit; ink: the strokes drawn (over the sample).
+// sample: the position of a chosen MNIST sample digit; ink: the strokes drawn (over the sample);
+// any other key: a panel's state, kept as text ("parts", e.g. the "Why this digit?" panels').
 // Strokes are [[{x, y}]] in the pad's backing pixels, kept to 1/8 pixel: per stroke its point count,
 // then its first point and each step to the next as (dx, dy), every number a zigzag varint; the
 // bytes in base64url. A digit of a few strokes takes a few hundred characters. The hash never
@@ -77,21 +78,25 @@ export function decodeStrokes(text) {
   return strokes;
 }
 
-// {model, sample (index or null), strokes} → '#…' (empty parts left out).
-export function stateToHash({ model, sample = null, strokes = [] }) {
+// {model, sample (index or null), strokes, parts ({key: text})} → '#…' (empty parts left out).
+export function stateToHash({ model, sample = null, strokes = [], parts = {} }) {
   const params = new URLSearchParams({ model });
   if (sample !== null) params.set('sample', String(sample));
   if (strokes.length) params.set('ink', encodeStrokes(strokes));
+  for (const [key, text] of Object.entries(parts)) if (text !== '' && !DRAWING_KEYS.includes(key)) params.set(key, text);
   return `#${params}`;
 }
 
-// '#…' → {model (string or null), sample (integer ≥ 0 or null), strokes}, or null when the hash
-// holds no state. Throws an Error naming what is wrong.
+const DRAWING_KEYS = ['model', 'sample', 'ink'];
+
+// '#…' → {model (string or null), sample (integer ≥ 0 or null), strokes, parts}, or null when the
+// hash holds no state. Throws an Error naming what is wrong.
 export function stateFromHash(hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
-  if (!params.has('model') && !params.has('sample') && !params.has('ink')) return null;
+  if (!hash.includes('=')) return null;  // empty, or an anchor such as #why: no state
   const sampleText = params.get('sample');
   const sample = sampleText === null ? null : Number(sampleText);
   if (sample !== null && !(Number.isInteger(sample) && sample >= 0)) throw new Error(`sample "${sampleText}" in this link is not a sample number`);
-  return { model: params.get('model'), sample, strokes: params.has('ink') ? decodeStrokes(params.get('ink')) : [] };
+  const parts = Object.fromEntries([...params].filter(([key]) => !DRAWING_KEYS.includes(key)));
+  return { model: params.get('model'), sample, strokes: params.has('ink') ? decodeStrokes(params.get('ink')) : [], parts };
 }
