@@ -1,6 +1,8 @@
 // Writes web/engine/precache.js for the service worker (web/sw.js):
 //   self.CONVSCOPE_PRECACHE = {version, files}
-// files: every file under web/ now (sorted, "./"-relative), except the worker and this output;
+// files: every file under web/ now (sorted, "./"-relative), except the worker, this output and
+// web/data/ (the MNIST digit sprites, 4.6 MB, fetched only when a reader opens the test-set
+// explorer or trains a model: an offline visit shows those two sections' download error);
 // version: the first 16 hex digits of a SHA-256 over each file's path and bytes. Run by
 // `npm run build:wasm` after the engine is built, so a deploy (which builds) changes the version
 // exactly when some file of the site changed. web/engine/ is build output, never in git.
@@ -14,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
 const OUT = 'engine/precache.js';
 const SKIP = new Set(['sw.js', OUT]);
+const LAZY_DIRS = ['data/'];  // big files a page downloads only on demand
 
 // Paths under dir relative to WEB, with "/" separators; dot files are left out.
 function walk(dir) {
@@ -24,7 +27,7 @@ function walk(dir) {
   });
 }
 
-const files = walk(WEB).filter((f) => !SKIP.has(f)).sort();
+const files = walk(WEB).filter((f) => !SKIP.has(f) && !LAZY_DIRS.some((d) => f.startsWith(d))).sort();
 const hash = createHash('sha256');
 for (const f of files) hash.update(`${f}\0`).update(readFileSync(path.join(WEB, f))).update('\0');
 const version = hash.digest('hex').slice(0, 16);
