@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import createConvScope from '../../web/engine/convscope.mjs';
-import { adaptInput } from '../../web/js/input-adapter.js';
+import { adaptInput } from '../../web/js/demo/input-adapter.js';
 import { DATA } from '../../web/js/lab/settings.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

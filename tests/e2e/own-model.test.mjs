@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import createConvScope from '../../web/engine/convscope.mjs';
 import { encodeSafetensors } from '../../web/js/safetensors.js';
-import { adaptInput, MNIST_SIDE, resizeCentred } from '../../web/js/input-adapter.js';
+import { adaptInput, MNIST_SIDE, resizeCentred } from '../../web/js/demo/input-adapter.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCREENSHOTS = process.env.CONVSCOPE_SCREENSHOTS ?? path.join(tmpdir(), 'convscope-screenshots');

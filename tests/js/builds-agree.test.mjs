@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ENGINE_BUILD, ROOT, assertClose, loadEngine, makeRng, modelFile, randomTensors, testSeed } from './helpers.mjs';
+import {
+  ENGINE_BUILD, ROOT, assertClose, loadEngine, loadKernelsTest, makeRng, modelFile, randomTensors, testSeed,
+} from './helpers.mjs';
 import { loadMnist } from './mnist.mjs';
 
 const SEED = testSeed();
@@ -98,8 +100,9 @@ test('60 random networks with random weights: every layer agrees', ONCE, (t) => 
   }
 });
 
-test('kernels agree on 100 random conv2d shapes', ONCE, () => {
+test('kernels agree on 100 random conv2d shapes', ONCE, async () => {
   const rng = makeRng(SEED + 32);
+  const [simdKernels, scalarKernels] = await Promise.all([loadKernelsTest('simd'), loadKernelsTest('scalar')]);
   for (let i = 0; i < 100; i++) {
     const kh = rng.int(1, 5), kw = rng.int(1, 5);
     const g = { ic: rng.int(1, 16), oc: rng.int(1, 16), kh, kw, sh: rng.int(1, 3), sw: rng.int(1, 3),
@@ -107,7 +110,7 @@ test('kernels agree on 100 random conv2d shapes', ONCE, () => {
     g.h = rng.int(Math.max(1, kh - g.pt - g.pb), 17);
     g.w = rng.int(Math.max(1, kw - g.pl - g.pr), 17);
     const x = rng.floats(g.ic * g.h * g.w), w = rng.floats(g.oc * g.ic * kh * kw), b = rng.floats(g.oc);
-    assertClose(simd.kernelConv2d(true, g, x, w, b), scalar.kernelConv2d(true, g, x, w, b),
+    assertClose(simdKernels.kernelConv2d(true, g, x, w, b), scalarKernels.kernelConv2d(true, g, x, w, b),
       { ...TOLERANCE, context: `seed ${SEED}, ${JSON.stringify(g)}` });
   }
 });

@@ -27,6 +27,14 @@ export async function loadEngine(build = ENGINE_BUILD) {
   return createConvScope();
 }
 
+// The test-only module of the same build's kernels (kernelConv2d, kernelPool2d, kernelDense,
+// kernelConv2dBatch, kernelDenseBatch): build-wasm/<build>-kernels-test.mjs, never shipped.
+export async function loadKernelsTest(build = ENGINE_BUILD) {
+  const file = path.join(ROOT, 'build-wasm', ENGINE_FILES[build].replace('.mjs', '-kernels-test.mjs'));
+  const { default: createKernelsTest } = await import(pathToFileURL(file).href);
+  return createKernelsTest();
+}
+
 // ---- Seeded PRNG (mulberry32). CONVSCOPE_SEED=<n> reruns a failing case. ----
 
 // A fixed seed keeps CI repeatable; CONVSCOPE_SEED=random explores new shapes on each run.

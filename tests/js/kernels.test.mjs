@@ -1,5 +1,6 @@
-// Fast (wasm SIMD) kernels against their reference twins, in the wasm build, on random shapes; both
-// against the plain JS reference (reference.mjs), so the reference kernel itself is checked too.
+// Fast (wasm SIMD) kernels against their reference twins, in the wasm build (its test-only kernel
+// module, build-wasm/<build>-kernels-test.mjs), on random shapes; both against the plain JS
+// reference (reference.mjs), so the reference kernel itself is checked too.
 // Then whole random models, setReferenceKernels(true) vs (false).
 // Tolerance: |got − want| ≤ 1e-5 · Σ|terms| + 1e-6, the scale float32 rounding is relative to.
 // A failure prints the seed and every shape parameter; replay with CONVSCOPE_SEED=<seed>.
@@ -8,15 +9,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertClose, assertSame, inputSize, layerShapes, loadEngine, makeRng, modelFile, pair,
+  assertClose, assertSame, inputSize, layerShapes, loadEngine, loadKernelsTest, makeRng, modelFile, pair,
   randomTensors, testSeed,
 } from './helpers.mjs';
 import { conv2dRef, denseRef, forwardRef, pool2dRef } from './reference.mjs';
 
 const SEED = testSeed();
-let cs;
+let cs, kt;  // the engine (whole models) and the test-only kernel exports of the same build
 before(async () => {
-  cs = await loadEngine();
+  [cs, kt] = await Promise.all([loadEngine(), loadKernelsTest()]);
 });
 
 const describe = (params) => `seed ${SEED}, ${JSON.stringify(params)}`;
@@ -66,8 +67,8 @@ test('conv2d: fast = reference = plain JS on 240 random shapes and the edge shap
     const x = rng.floats(g.ic * g.h * g.w), w = rng.floats(g.oc * g.ic * g.kh * g.kw), b = rng.floats(g.oc);
     const want = conv2dRef(g, x, w, b);
     const context = `conv2d ${describe(g)}, out [${g.oc},${want.oh},${want.ow}]`;
-    const fast = cs.kernelConv2d(true, g, x, w, b);
-    const reference = cs.kernelConv2d(false, g, x, w, b);
+    const fast = kt.kernelConv2d(true, g, x, w, b);
+    const reference = kt.kernelConv2d(false, g, x, w, b);
     assert.ok(fast instanceof Float32Array, context);
     assertClose(reference, want.out, { scale: want.absSum, context: `reference vs JS, ${context}` });
     assertClose(fast, want.out, { scale: want.absSum, context: `fast vs JS, ${context}` });
@@ -108,13 +109,13 @@ test('conv2d batch: fast = reference = plain JS, fused ReLU, sample = alone, on 
     const x = rng.floats(n * g.ic * g.h * g.w), w = rng.floats(g.oc * g.ic * g.kh * g.kw), b = rng.floats(g.oc);
     const want = conv2dBatchRef(g, n, x, w, b, relu);
     const context = `conv2d batch n=${n} relu=${relu} ${describe(g)}`;
-    const fast = cs.kernelConv2dBatch(true, g, n, relu, x, w, b);
-    const reference = cs.kernelConv2dBatch(false, g, n, relu, x, w, b);
+    const fast = kt.kernelConv2dBatch(true, g, n, relu, x, w, b);
+    const reference = kt.kernelConv2dBatch(false, g, n, relu, x, w, b);
     assertClose(reference, want.out, { scale: want.absSum, context: `reference vs JS, ${context}` });
     assertClose(fast, want.out, { scale: want.absSum, context: `fast vs JS, ${context}` });
     assertClose(fast, reference, { scale: want.absSum, context: `fast vs reference, ${context}` });
     const size = g.ic * g.h * g.w, outSize = fast.length / n, s = n - 1;
-    const alone = cs.kernelConv2dBatch(true, g, 1, relu, x.subarray(s * size, (s + 1) * size), w, b);
+    const alone = kt.kernelConv2dBatch(true, g, 1, relu, x.subarray(s * size, (s + 1) * size), w, b);
     assertSame(alone, fast.subarray(s * outSize), `last sample alone vs in its batch, ${context}`);
   });
 });
@@ -150,8 +151,8 @@ test('pooling: fast = reference = plain JS, max and average, on 2 × 150 random 
     const x = rng.floats(g.c * g.h * g.w, -4, 4);
     const want = pool2dRef(kind, g, x);
     const context = `pool2d ${kind} ${describe(g)}, out [${g.c},${want.oh},${want.ow}]`;
-    const fast = cs.kernelPool2d(true, kind, g, x);
-    const reference = cs.kernelPool2d(false, kind, g, x);
+    const fast = kt.kernelPool2d(true, kind, g, x);
+    const reference = kt.kernelPool2d(false, kind, g, x);
     if (kind === 'max') {  // a max is one of its inputs: exact
       assertSame(reference, want.out, `reference vs JS, ${context}`);
       assertSame(fast, want.out, `fast vs JS, ${context}`);
@@ -169,7 +170,7 @@ test('max pooling of all-negative inputs is negative (no 0 from an initial value
   const rng = makeRng(SEED);
   const x = rng.floats(g.c * g.h * g.w, -9, -1);
   const want = pool2dRef('max', g, x).out;
-  for (const fast of [true, false]) assertSame(cs.kernelPool2d(fast, 'max', g, x), want, `fast=${fast}`);
+  for (const fast of [true, false]) assertSame(kt.kernelPool2d(fast, 'max', g, x), want, `fast=${fast}`);
 });
 
 // ---- dense ----
@@ -185,8 +186,8 @@ test('dense: fast = reference = plain JS on 120 random sizes (every tail of 4 an
     const x = rng.floats(ni), w = rng.floats(no * ni), b = rng.floats(no);
     const want = denseRef(ni, no, x, w, b);
     const context = `dense ${describe({ in: ni, out: no })}`;
-    const fast = cs.kernelDense(true, ni, no, x, w, b);
-    const reference = cs.kernelDense(false, ni, no, x, w, b);
+    const fast = kt.kernelDense(true, ni, no, x, w, b);
+    const reference = kt.kernelDense(false, ni, no, x, w, b);
     assertClose(reference, want.out, { scale: want.absSum, context: `reference vs JS, ${context}` });
     assertClose(fast, want.out, { scale: want.absSum, context: `fast vs JS, ${context}` });
     assertClose(fast, reference, { scale: want.absSum, context: `fast vs reference, ${context}` });
@@ -214,30 +215,37 @@ test('dense batch: fast = reference = plain JS, fused ReLU, sample = alone, on 1
       }
     }
     const context = `dense batch ${describe({ n, in: ni, out: no, relu })}`;
-    const fast = cs.kernelDenseBatch(true, n, ni, no, relu, x, w, b);
-    const reference = cs.kernelDenseBatch(false, n, ni, no, relu, x, w, b);
+    const fast = kt.kernelDenseBatch(true, n, ni, no, relu, x, w, b);
+    const reference = kt.kernelDenseBatch(false, n, ni, no, relu, x, w, b);
     assertClose(reference, out, { scale: absSum, context: `reference vs JS, ${context}` });
     assertClose(fast, out, { scale: absSum, context: `fast vs JS, ${context}` });
     assertClose(fast, reference, { scale: absSum, context: `fast vs reference, ${context}` });
-    const alone = cs.kernelDenseBatch(true, 1, ni, no, relu, x.subarray((n - 1) * ni), w, b);
+    const alone = kt.kernelDenseBatch(true, 1, ni, no, relu, x.subarray((n - 1) * ni), w, b);
     assertSame(alone, fast.subarray((n - 1) * no), `last sample alone vs in its batch, ${context}`);
   });
 });
 
-// ---- the kernel exports refuse bad geometry with an Error ----
+// ---- the kernel exports refuse bad geometry with an Error, and only the test module has them ----
+
+test('the engine the pages load has no test-only kernel exports', () => {
+  for (const name of ['kernelConv2d', 'kernelPool2d', 'kernelDense', 'kernelConv2dBatch', 'kernelDenseBatch']) {
+    assert.equal(typeof kt[name], 'function', `${name} missing from the kernels-test module`);
+    assert.equal(cs[name], undefined, `${name} is exported by web/engine's build`);
+  }
+});
 
 test('kernel exports refuse a bad geometry or length with an Error naming it', () => {
   const g = { ic: 1, h: 3, w: 3, oc: 1, kh: 3, kw: 3, sh: 1, sw: 1, pt: 0, pl: 0, pb: 0, pr: 0 };
   const x = new Float32Array(9), w = new Float32Array(9), b = new Float32Array(1);
-  assert.throws(() => cs.kernelConv2d(true, { ...g, sh: 0 }, x, w, b), { name: 'Error', message: /stride/ });
-  assert.throws(() => cs.kernelConv2d(true, { ...g, kh: 4 }, x, w, b),
+  assert.throws(() => kt.kernelConv2d(true, { ...g, sh: 0 }, x, w, b), { name: 'Error', message: /stride/ });
+  assert.throws(() => kt.kernelConv2d(true, { ...g, kh: 4 }, x, w, b),
     { name: 'Error', message: /kernel 4 is larger/ });
-  assert.throws(() => cs.kernelConv2d(true, g, x.subarray(1), w, b),
+  assert.throws(() => kt.kernelConv2d(true, g, x.subarray(1), w, b),
     { name: 'Error', message: /in: expected 9 values, got 8/ });
   const pool = { c: 1, h: 2, w: 2, kh: 3, kw: 1, sh: 1, sw: 1 };
-  assert.throws(() => cs.kernelPool2d(true, 'max', pool, new Float32Array(4)),
+  assert.throws(() => kt.kernelPool2d(true, 'max', pool, new Float32Array(4)),
     { name: 'Error', message: /larger than its input/ });
-  assert.throws(() => cs.kernelDense(true, 3, 2, new Float32Array(3), new Float32Array(5), new Float32Array(2)),
+  assert.throws(() => kt.kernelDense(true, 3, 2, new Float32Array(3), new Float32Array(5), new Float32Array(2)),
     { name: 'Error', message: /weight: expected 6 values, got 5/ });
 });
 

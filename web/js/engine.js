@@ -1,4 +1,4 @@
-// Loading the engine and files, for every page (main.js, lesson.js, lab.js). The engine is the SIMD
+// Loading the engine and files, for every page (demo/main.js, lesson.js, lab.js). The engine is the SIMD
 // build where WebAssembly SIMD exists, else the scalar build (TOOLCHAIN.md §6); ?engine=scalar or
 // ?engine=simd in the page URL forces one. Paths are resolved against the page's base URL, never
 // this module's, so the site works from any sub-path.

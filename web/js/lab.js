@@ -10,7 +10,7 @@
 // #view-summary[data-auc] the model shown; #feature-maps[data-example] the jet drawn there.
 
 import { engineChoice } from './engine.js';
-import { registerOffline } from './offline.js';
+import { $, errorText, failPage, fmtInt, keepOffline, markReady, showEngineKind, showError } from './page.js';
 import { CLASS_NAMES, DATA, NETS, TRAINING } from './lab/settings.js';
 import { startLabWorker } from './lab/worker-client.js';
 import { drawJet, renderJetLegend } from './lab/jet-image.js';
@@ -22,27 +22,14 @@ import { renderFeatureMaps } from './lab/feature-maps.js';
 import { compareNote, provenance, renderCompareTable, resultName, ROW_ORDER } from './lab/compare-table.js';
 import { downloadBytes } from './lab/download.js';
 
-const $ = (selector) => document.querySelector(selector);
 const BASE = document.baseURI;
 const TITLES = Object.fromEntries(Object.entries(NETS).map(([k, v]) => [k, v.title]));
-const fmtInt = (n) => n.toLocaleString('en-US');
 
 const state = {
   lab: null, ready: false, examples: null, results: new Map(), view: null, example: null,
   run: null,  // {net, from, epochs, perEpoch, loss: [[x, y]], accuracy, testLoss, testAccuracy}
   chartTimer: 0,
 };
-
-// ---- Errors: one alert element, shown only when there is something to say.
-
-function showError(message) {
-  Object.assign($('#error'), { textContent: message, hidden: false }).setAttribute('role', 'alert');
-}
-function fail(message) {
-  $('#loading').hidden = true;
-  showError(message);
-  document.body.dataset.ready = 'error';
-}
 
 // ---- 1. The jets
 
@@ -237,7 +224,7 @@ function pickJet(k) {
 // ---- Wiring
 
 function onWorkerError(m) {
-  if (!state.ready) return fail(`The jet lab could not start: ${m.message}`);
+  if (!state.ready) return failPage(`The jet lab could not start: ${m.message}`);
   showError(m.message);
   if ($('#run').dataset.state === 'running' && m.during !== 'trace') {  // the run is over: say so, free the buttons
     $('#run').dataset.state = 'idle';
@@ -251,13 +238,10 @@ function onReady(m) {
   drawExamples(m.examples);
   drawAverages(m.averages, m.trainCount);
   $('#test-count').textContent = fmtInt(m.testCount);
-  $('#loading').hidden = true;
   state.ready = true;
   setRunning(false);
-  document.body.dataset.ready = 'true';
-  registerOffline(BASE).then((active) => {
-    if (active) $('#offline-status').textContent = 'Saved for offline use.';
-  });
+  markReady();
+  keepOffline(BASE);
 }
 
 function wire() {
@@ -299,13 +283,13 @@ function main() {
     renderChartLegend($('#curve-legend'), CURVES);
     wire();
     const engine = engineChoice();
-    $('#engine-kind').textContent = engine.kind;
+    showEngineKind(engine.kind);
     $('#status').textContent = 'Loading the engine and generating the jets…';
     state.lab = startLabWorker(BASE, { engineUrl: engine.path, shippedUrls: Object.fromEntries(Object.entries(NETS).map(([k, v]) => [k, v.file])) }, {
       ready: onReady, result: onResult, progress: onProgress, epoch: onEpoch, trace: showTrace, error: onWorkerError,
     });
   } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
+    failPage(errorText(e));
   }
 }
 

@@ -7,7 +7,7 @@ import { O_IMAGE, X_IMAGE, ANTI_DIAGONAL_FILTER, LECTURE_BIAS } from './lecture-
 import { buildOxModel, outSize, OX_INPUT_SIZE, OX_LABELS } from './ox-model.js';
 import { renderGrid, renderLegend } from './render/grid.js';
 import { fetchBytes, loadEngine, LOAD_ADVICE } from './engine.js';
-import { registerOffline } from './offline.js';
+import { $, errorText, failPage, hideError, keepOffline, markReady, showAlert, showEngineKind, showError } from './page.js';
 import { runModel, channel } from './lesson/trace.js';
 import { tapsModel, padModel, oxDenseWeights } from './lesson/models.js';
 import { interactiveGrid } from './lesson/cells.js';
@@ -23,7 +23,6 @@ import { createLearnFilter } from './lesson/learn-filter.js';
 const SHIPPED_CNN = './models/mnist-cnn.safetensors';
 const POOL_NAMES = { maxpool2d: 'max', avgpool2d: 'average' };
 
-const $ = (selector) => document.querySelector(selector);
 const gridEl = (name) => $(`table[data-grid="${name}"]`);
 const legendEl = (name) => $(`[data-legend-for="${name}"]`);
 const copy = (matrix) => matrix.map((row) => [...row]);
@@ -38,19 +37,8 @@ const state = {
   poolSize: 2,
 };
 
-function showError(error) {
-  const alert = $('#error');
-  alert.textContent = error instanceof Error ? error.message : String(error);
-  alert.hidden = false;
-}
-const clearError = () => { $('#error').hidden = true; };
 // Section 8's own errors (its training worker): they stay while the other sections are edited.
-function showLearnError(error) {
-  const alert = $('#learn-error');
-  alert.textContent = error instanceof Error ? error.message : String(error);
-  alert.setAttribute('role', 'alert');
-  alert.hidden = false;
-}
+const showLearnError = (error) => showAlert($('#learn-error'), errorText(error));
 
 function showGrid(name, matrix, options) {
   const mapping = renderGrid(gridEl(name), matrix, { name, ...options });
@@ -148,10 +136,10 @@ function update(edit) {
   edit();
   try {
     recompute();
-    clearError();
+    hideError();
   } catch (e) {
     Object.assign(state, saved);
-    showError(e);
+    showError(errorText(e));
   }
 }
 
@@ -190,7 +178,7 @@ function setupControls() {
       try {
         drawStep(step);
       } catch (e) {
-        showError(e);
+        showError(errorText(e));
       }
     },
     describe: (step, count) => {
@@ -264,7 +252,7 @@ async function main() {
   const status = $('#status');
   try {
     engine = await loadEngine(document.baseURI);
-    $('#engine-kind').textContent = engine.kind;
+    showEngineKind(engine.kind);
     setupControls();
     recompute();
     const learning = drawFixedSections(engine.cs).catch(showLearnError);  // section 8 only: the rest works
@@ -277,14 +265,13 @@ async function main() {
     }
     await learning;
     status.textContent = `Engine loaded (${engine.kind}). Every number below is computed by it.`;
-    document.body.dataset.ready = 'true';
+    markReady();
   } catch (e) {
     status.textContent = '';
-    showError(`${e instanceof Error ? e.message : String(e)} ${LOAD_ADVICE}`);
-    document.body.dataset.ready = 'error';
+    failPage(`${errorText(e)} ${LOAD_ADVICE}`);
     return;
   }
-  if (await registerOffline(document.baseURI)) $('#offline-status').textContent = 'Saved for offline use.';
+  await keepOffline(document.baseURI);
 }
 
 main();

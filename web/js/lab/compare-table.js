@@ -4,9 +4,9 @@
 // made on physics data. Each row carries data-key and data-auc for tests.
 
 import { el } from '../render/dom.js';
+import { fmtInt } from '../page.js';
 
 export const ROW_ORDER = ['cnn', 'dnn', 'shipped-cnn', 'shipped-dnn'];
-const fmtInt = (n) => n.toLocaleString('en-US');
 
 const SHORT = { cnn: 'CNN', dnn: 'DNN' };
 // A result's short name: "CNN, trained here", "DNN, shipped", …

@@ -4,6 +4,7 @@
 // The page listens to them; these only draw.
 
 import { drawMap } from './heatmap.js';
+import { fmtInt } from '../page.js';
 
 // samples: [{index, label, bytes: Uint8Array(w·h)}]
 export function renderSampleStrip(container, samples, width = 28, height = 28) {
@@ -22,8 +23,6 @@ export function renderSampleStrip(container, samples, width = 28, height = 28) {
     return button;
   }));
 }
-
-const fmtInt = (n) => n.toLocaleString('en-US');
 
 // models: [{key, title, note, params, accuracy (0..1 or null)}]; one radio per model, name "model".
 export function renderModelOptions(container, models, currentKey) {

@@ -5,7 +5,7 @@
 
 import { el } from './dom.js';
 
-// facts: [{key, term, value}] (model-loader.js modelFacts) → <dt>/<dd> pairs in dl.
+// facts: [{key, term, value}] (demo/model-loader.js modelFacts) → <dt>/<dd> pairs in dl.
 export function renderModelInfo(dl, facts) {
   dl.replaceChildren();
   for (const { key, term, value } of facts) {

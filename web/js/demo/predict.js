@@ -2,8 +2,8 @@
 // MNIST-style preprocessing) or from a shipped MNIST sample, one forward pass with its trace, the
 // winning class, and a scheduler that runs at most once per animation frame.
 
-import { fetchBytes } from './engine.js';
-import { decodeSafetensors } from './safetensors-read.js';
+import { fetchBytes } from '../engine.js';
+import { decodeSafetensors } from '../safetensors-read.js';
 
 // The engine's message for an empty canvas: the page then clears the prediction.
 export const NOTHING_DRAWN = 'nothing drawn';

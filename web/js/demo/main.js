@@ -1,5 +1,5 @@
 // Demo page (web/index.html): draw a digit; the engine preprocesses it the MNIST way, the picture is
-// fitted to the model's input (input-adapter.js) and the model runs, recording every layer; each
+// fitted to the model's input (demo/input-adapter.js) and the model runs, recording every layer; each
 // layer's output is drawn in its panel, and a clicked or hovered cell is explained with the
 // engine's numbers. Two shipped models (CNN and DNN) can be switched, or your own loaded from a
 // file (picked or dropped): any input size and labels; a bad file is refused with the engine's
@@ -9,27 +9,26 @@
 // URL parameters: ?engine=scalar|simd forces an engine build (engine.js); for development,
 // ?model=<url of the CNN file>&compare=<url of the DNN file>.
 
-import { LOAD_ADVICE, loadEngine } from './engine.js';
-import { registerOffline } from './offline.js';
+import { LOAD_ADVICE, loadEngine } from '../engine.js';
+import { $, errorText, failPage, hideAlert, hideError, keepOffline, markReady, showAlert, showEngineKind, showError, showMemory } from '../page.js';
 import { quantizeStrokes, stateFromHash, stateToHash } from './permalink.js';
-import { downloadPng, panelSnapshot } from './render/snapshot.js';
+import { downloadPng, panelSnapshot } from '../render/snapshot.js';
 import { DrawPad } from './draw-pad.js';
 import { frameScheduler, inputFromInk, loadModels, loadSamples, runModel } from './predict.js';
 import { adaptInput, inputSize } from './input-adapter.js';
 import { asProbabilities, describeLoaded, modelFacts, readModelFile, shapeText } from './model-loader.js';
 import { acceptFileDrops } from './file-drop.js';
 import { cellAt, cellForKey, sameCell } from './cell-picker.js';
-import { valueKind } from './colors.js';
-import { drawMap } from './render/heatmap.js';
-import { renderLegend } from './render/grid.js';
-import { addMark, createLayerView } from './render/layer-view.js';
-import { renderExplanation } from './render/explain.js';
-import { renderPrediction } from './render/probabilities.js';
-import { layerGeometry } from './render/receptive-field.js';
-import { renderModelOptions, renderSampleStrip } from './render/choosers.js';
-import { modelTexts, renderModelInfo, renderModelTexts } from './render/model-info.js';
+import { valueKind } from '../colors.js';
+import { drawMap } from '../render/heatmap.js';
+import { renderLegend } from '../render/grid.js';
+import { addMark, createLayerView } from '../render/layer-view.js';
+import { renderExplanation } from '../render/explain.js';
+import { renderPrediction } from '../render/probabilities.js';
+import { layerGeometry } from '../render/receptive-field.js';
+import { renderModelOptions, renderSampleStrip } from '../render/choosers.js';
+import { modelTexts, renderModelInfo, renderModelTexts } from '../render/model-info.js';
 
-const $ = (selector) => document.querySelector(selector);
 const BASE = document.baseURI;
 const query = new URLSearchParams(location.search);
 const MODELS = [
@@ -51,17 +50,8 @@ function setStatus(text, fraction = null) {
   else $('#load-progress').value = fraction;
 }
 
-// An error shown in el: #error (the page, or source 'input': the drawing, hidden again by the next
-// good update) or #model-error (a model file, beside the file input). Only a shown error has
-// role="alert", so the page never holds more than the errors it shows.
-function showAlert(el, message) {
-  Object.assign(el, { textContent: message, hidden: false }).setAttribute('role', 'alert');
-}
-const hideAlert = (el) => Object.assign(el, { hidden: true }).removeAttribute('role');
-function showError(message, source = 'page') {
-  showAlert($('#error'), message);
-  $('#error').dataset.source = source;
-}
+// Errors (page.js) show in #error (the page, or source 'input': the drawing, hidden again by the
+// next good update) or #model-error (a model file, beside the file input).
 
 const current = () => state.models.get(state.current);
 
@@ -103,7 +93,7 @@ function update() {
     showError(`The engine refused this input: ${e.message}`, 'input');
     return;  // keep the last good state on screen
   }
-  if ($('#error').dataset.source === 'input') hideAlert($('#error'));
+  if ($('#error').dataset.source === 'input') hideError();
   const t1 = performance.now();
   state.result = result;
   drawMap($('#input-canvas'), result.input, 0, shape.height, shape.width, 'grey', [0, 1]);  // channel 0 (all are equal)
@@ -197,7 +187,7 @@ async function loadOwnModel(file) {
     state.models.set('own', { ...loaded, title: file.name, note: `your model: ${shapeText(loaded.architecture.input)} → ${loaded.labels.length} classes` });
     selectModel('own');
     previous?.model.delete();
-    showMemory();
+    showMemory(state.cs.memoryBytes());
     $('#model-status').textContent = `Loaded ${file.name}.`;
   } catch (e) {
     if (load !== state.ownLoads) return;
@@ -371,37 +361,25 @@ function wire() {
   });
 }
 
-// The engine's wasm memory in the footer (and in data-bytes, for tests): loading model after model
-// must leave it unchanged, since each replaced model is deleted.
-function showMemory() {
-  const bytes = state.cs.memoryBytes();
-  const memory = $('#engine-memory');
-  memory.dataset.bytes = String(bytes);
-  memory.textContent = `Memory: ${(bytes / 2 ** 20).toFixed(1)} MB.`;
-}
-
 async function main() {
   try {
     acceptFileDrops(document, $('#drop-hint'), (file) => state.current && loadOwnModel(file));  // a drop never leaves the page
     setStatus('Loading the engine…');
     const { cs, kind } = await loadEngine(BASE);
     state.cs = cs;
-    $('#engine-kind').textContent = kind;
+    showEngineKind(kind);
     await loadAll();
     wire();
     const link = location.hash;  // before the page writes its own state there
     selectModel(MODELS[0].key);
     applyLink(link);
-    $('#loading').hidden = true;
-    showMemory();
-    document.body.dataset.ready = 'true';
+    showMemory(cs.memoryBytes());
+    markReady();
   } catch (e) {
-    $('#loading').hidden = true;
-    showError(`${e instanceof Error ? e.message : String(e)} ${LOAD_ADVICE}`);
-    document.body.dataset.ready = 'error';
+    failPage(`${errorText(e)} ${LOAD_ADVICE}`);
     return;
   }
-  if (await registerOffline(BASE)) $('#offline-status').textContent = 'Saved for offline use.';
+  await keepOffline(BASE);
 }
 
 main();

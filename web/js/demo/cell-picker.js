@@ -3,7 +3,7 @@
 // a unit's weight image (part 'weights', channel only), or value `index` of a vector output.
 // Handed the panel views and layer geometries; knows nothing of the document.
 
-import { moveSelection } from './render/receptive-field.js';
+import { moveSelection } from '../render/receptive-field.js';
 
 // e: a pointer event inside the panels; views: [{panel}] (null for a panel that failed);
 // geoms: layerGeometry(architecture). → a pick, or null.

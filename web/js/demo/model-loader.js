@@ -7,6 +7,7 @@
 
 import { openModel, parseAccuracy } from './predict.js';
 import { inputSize } from './input-adapter.js';
+import { fmtInt } from '../page.js';
 
 export const CHANNELS = [1, 3];
 export const MIN_SIDE = 5;
@@ -14,8 +15,6 @@ export const MAX_SIDE = 256;
 export const MAX_FILE_BYTES = 128 * 1024 * 1024;  // the engine copies the file into wasm memory: ~40 ms per MB
 const SLOW_MS = 40;  // slower forward passes predict when a stroke ends, not while it grows
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-
-const fmtInt = (n) => n.toLocaleString('en-US');
 
 // Labels "0".."9" in order: the page's digit contract (data-digit) applies.
 export const isDigitModel = (labels) => labels.length === DIGITS.length && labels.every((l, i) => l === DIGITS[i]);
