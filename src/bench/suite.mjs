@@ -3,15 +3,23 @@
 // timed; the CNN's conv layers are also timed alone and set against this machine's wasm peak.
 
 import { oursEngine, tfjsLayersEngine, tfjsOpsEngine, ortEngine } from './engines.mjs';
-import { agreement, latency, throughput, heapGrowth, ratio, timerResolutionUs, PEERS } from './harness.mjs';
+import { agreement, latency, throughput, heapGrowth, ratio, sampledRate, timerResolutionUs, PEERS } from './harness.mjs';
 import { convFlops, convSubModels, describe, paramsFor, randomFloats, writeSafetensors } from './model-utils.mjs';
-import { measurePeak } from './peak.mjs';
+import { measurePeak, peakSampler } from './peak.mjs';
+import { trainingThroughput } from './training.mjs';
 
-// mods: {createConvScope, createConvScopeScalar, tf, tfl, ort} (peers already configured)
-// modelBytes: {cnn: Uint8Array, dnn: Uint8Array}; mnist: {count, images, labels}
+// The parts of the suite; `parts` picks some (all by default).
+export const PARTS = ['inference', 'conv', 'train', 'heap'];
+
+// mods: {createConvScope, createConvScopeScalar, createConvScopeBaseline, tf, tfl, ort} (peers
+// already configured; the scalar and baseline builds optional)
+// modelBytes: {cnn, 'cnn-8-16-64', dnn: Uint8Array}: the models timed against the peers (the
+// conv layers of every CNN among them too); trainBytes: {'jet-cnn', 'mnist-cnn'}: the nets
+// trained (their architectures); mnist: {count, images, labels}
 // heapCount: single predictions for the heap check (100,000 by default).
-export async function runSuite({ mods, modelBytes, mnist, now = () => performance.now(), cpuNow, log = console.log, quick = false, heapCount = 100000 }) {
-  const result = { quick, failures: [] };
+export async function runSuite({ mods, modelBytes, trainBytes = {}, mnist, now = () => performance.now(), cpuNow, log = console.log, quick = false, heapCount = 100000, parts = PARTS }) {
+  const result = { quick, parts, failures: [] };
+  const doing = (part) => parts.includes(part);
   const fail = (msg) => {
     result.failures.push(msg);
     log(`FAIL: ${msg}`);
@@ -54,7 +62,7 @@ export async function runSuite({ mods, modelBytes, mnist, now = () => performanc
   const inputsFor = layoutCache(mnist.images, n);
   const wholeRepeats = quick ? 1 : 3;  // batch = all 10,000: one call per pass
   result.models = {};
-  for (const [key, bytes] of Object.entries(modelBytes)) {
+  for (const [key, bytes] of Object.entries(doing('inference') ? modelBytes : {})) {
     const { list, arch } = await enginesFor(bytes);
     const r = { engines: list.map((e) => e.name), layers: describe(arch).map((d) => `${d.layer.name}:${d.layer.type}→[${d.out}]`) };
     log(`${key}: agreement on ${n} images …`);
@@ -70,7 +78,9 @@ export async function runSuite({ mods, modelBytes, mnist, now = () => performanc
       continue;
     }
     log(`${key}: single-image latency …`);
-    r.latency = await latency(list, inputsFor, n, { now, cpuNow, calls: quick ? 1000 : 2500, warmup: quick ? 100 : 300 });
+    // a timer coarser than 1 µs (Chromium: 5 µs) times groups of calls of >= 100 steps
+    const minSampleMs = result.timerResolutionUs > 1 ? (100 * result.timerResolutionUs) / 1000 : 0;
+    r.latency = await latency(list, inputsFor, n, { now, cpuNow, calls: quick ? 1000 : 2500, warmup: quick ? 100 : 300, minSampleMs });
     log(`${key}: throughput at batch 1, 64, ${n} …`);
     const tp = await throughput(list, inputsFor, n, { now, cpuNow, batches: [1, 64, n], wholeRepeats, reference: ref });
     r.throughput = tp.results;
@@ -103,13 +113,17 @@ export async function runSuite({ mods, modelBytes, mnist, now = () => performanc
     list.forEach((e) => e.dispose());
   }
 
-  // Conv layers alone (conv + its ReLU; and all layers before flatten) at batch 64.
-  if (modelBytes.cnn) {
-    log('conv layers alone at batch 64 …');
-    const { list: full, arch, params } = await enginesFor(modelBytes.cnn);
+  // Conv layers alone (conv + its ReLU; and all layers before flatten) at batch 64, for every
+  // CNN timed; each sample lasts >= 20 ms whatever the timer's step.
+  result.conv = {};
+  for (const [key, modelFile] of Object.entries(doing('conv') ? modelBytes : {})) {
+    const { list: full, arch, params } = await enginesFor(modelFile);
     full.forEach((e) => e.dispose());
-    result.conv = {};
-    const m = quick ? 1024 : 2048;
+    if (!convFlops(arch)) continue;
+    log(`${key}: conv layers alone at batch 64 …`);
+    const convs = (result.conv[key] = {});
+    const m = 512;
+    const peak = await peakSampler({ now });
     for (const sub of convSubModels(arch)) {
       const subParams = paramsFor(sub.architecture, params);
       const bytes = writeSafetensors(sub.architecture, subParams);
@@ -117,36 +131,60 @@ export async function runSuite({ mods, modelBytes, mnist, now = () => performanc
       const [c, h, w] = [sub.architecture.input.channels, sub.architecture.input.height, sub.architecture.input.width];
       const data = randomFloats(m * c * h * w, 7);
       const inputsForSub = layoutCache(data, m);
-      const agree = await agreement(list, inputsForSub, Math.min(m, 512));
-      if (!agree.ok) fail(`conv sub-model ${sub.name}: engines disagree (${JSON.stringify(agree.engines)})`);
-      const tp = await throughput(list, inputsForSub, m, { now, cpuNow, batches: [64], repeats: quick ? 1 : 2, segment: 512 });
+      const agree = await agreement(list, inputsForSub, m);
+      if (!agree.ok) fail(`${key} conv sub-model ${sub.name}: engines disagree (${JSON.stringify(agree.engines)})`);
+      const rates = await sampledRate(list, inputsForSub, m, { now, cpuNow, batch: 64, samples: quick ? 3 : 7, minMs: quick ? 10 : 25, peak });
       const flops = convFlops(sub.architecture);
       const info = describe(sub.architecture);
       const shape = `[${info[0].in}]→[${info[info.length - 1].out}]`;
-      result.conv[sub.name] = {
+      const row = (convs[sub.name] = {
         shape,
         layers: sub.architecture.layers.map((l) => l.name),
         flopsPerImage: flops,
         agreement: { ok: agree.ok, maxAbs: Math.max(...Object.values(agree.engines).map((a) => a.maxAbs)) },
+        peakGflops: rates.peak.gflops,  // the peak loop's median in the same rotation
         engines: Object.fromEntries(list.map((e) => {
-          const { imagesPerSec: ips, cpuImagesPerSec: cips } = tp.results[e.name][64];
-          return [e.name, { usPerImage: 1e6 / ips, gflops: (flops * ips) / 1e9,
+          const { imagesPerSec: ips, cpuImagesPerSec: cips, msPerSample } = rates[e.name];
+          return [e.name, { usPerImage: 1e6 / ips, gflops: (flops * ips) / 1e9, msPerSample,
             ...(cips ? { cpuUsPerImage: 1e6 / cips, cpuGflops: (flops * cips) / 1e9 } : {}) }];
         })),
-      };
-      const peers = Object.fromEntries(list.filter((e) => PEERS.includes(e.name)).map((e) => [e.name, result.conv[sub.name].engines[e.name].gflops]));
-      result.conv[sub.name].ratio = ratio(result.conv[sub.name].engines.ours.gflops, peers, true);
+      });
+      const peers = Object.fromEntries(list.filter((e) => PEERS.includes(e.name)).map((e) => [e.name, row.engines[e.name].gflops]));
+      row.ratio = ratio(row.engines.ours.gflops, peers, true);
       if (cpuNow) {
-        const cpuPeers = Object.fromEntries(Object.keys(peers).map((k) => [k, result.conv[sub.name].engines[k].cpuGflops]));
-        result.conv[sub.name].cpuRatio = ratio(result.conv[sub.name].engines.ours.cpuGflops, cpuPeers, true);
+        const cpuPeers = Object.fromEntries(Object.keys(peers).map((k) => [k, row.engines[k].cpuGflops]));
+        row.cpuRatio = ratio(row.engines.ours.cpuGflops, cpuPeers, true);
       }
-      log(`  ${sub.name} ${shape}: ` + list.map((e) => `${e.name} ${result.conv[sub.name].engines[e.name].usPerImage.toFixed(1)} µs`).join(', '));
+      log(`  ${sub.name} ${shape}: ` + list.map((e) => `${e.name} ${row.engines[e.name].usPerImage.toFixed(1)} µs`).join(', '));
       list.forEach((e) => e.dispose());
     }
   }
 
+  // Training throughput: ours, and today's engine where given (--baseline).
+  if (doing('train') && Object.keys(trainBytes).length) {
+    log('training throughput, batch 32 …');
+    const builds = { ours: cs };
+    if (mods.createConvScopeBaseline) builds.baseline = await mods.createConvScopeBaseline();
+    const architectureOf = (bytes) => {
+      const model = cs.loadModel(bytes);
+      const a = model.architecture;
+      model.delete();
+      return a;
+    };
+    const count = 2048;
+    const nets = {};
+    for (const [net, bytes] of Object.entries(trainBytes)) {
+      const architecture = architectureOf(bytes);
+      const { height, width } = architecture.input;
+      const data = height === 28 && width === 28 ? { images: mnist.images, labels: mnist.labels, count: Math.min(count, mnist.count) }
+        : { ...cs.generateJets(count, 1), count };
+      nets[net] = { architecture, data };
+    }
+    result.training = trainingThroughput(builds, nets, { now, cpuNow, quick, log });
+  }
+
   // Our wasm heap: a fresh instance, 100,000 single predictions.
-  if (modelBytes.cnn) {
+  if (doing('heap') && modelBytes.cnn) {
     const count = quick ? Math.min(heapCount, 20000) : heapCount;
     log(`heap: ${count} predictions on a fresh instance …`);
     const fresh = await mods.createConvScope();
@@ -164,9 +202,9 @@ export async function runSuite({ mods, modelBytes, mnist, now = () => performanc
     relaxedMaddGflops: best('relaxedMaddGflops'), relaxedMaddGflopsCpu: best('relaxedMaddGflopsCpu') };
   log(`peak again: ${again.gflops.toFixed(2)} GFLOP/s; using the better, ${result.peak.gflops.toFixed(2)}`);
   fractions.forEach((f) => f());
-  for (const c of Object.values(result.conv ?? {}))
+  for (const c of Object.values(result.conv ?? {}).flatMap((convs) => Object.values(convs)))
     for (const e of Object.values(c.engines)) {
-      e.fractionOfPeak = e.gflops / result.peak.gflops;
+      e.fractionOfPeak = e.gflops / c.peakGflops;  // against the peak measured in turn with the engines
       if (e.cpuGflops) e.cpuFractionOfPeak = e.cpuGflops / result.peak.gflopsCpu;
     }
   return result;
