@@ -151,6 +151,15 @@ test('test-set explorer: the shipped files\' recorded accuracy, and a cell shows
     assert.ok(want.length > 0);
     assert.deepEqual(shown, want, `${key}: cell ${worst.row}→${worst.col}`);
 
+    // a diagonal cell too: all of its ~1,000 digits, drawn in chunks
+    if (key === 'cnn') {
+      await page.click('#test-explorer-matrix button[data-row="1"][data-col="1"]');
+      const ones = predicted.flatMap((p, i) => (digits.labels[i] === 1 && p === 1 ? [i] : []));
+      await page.waitForFunction((n) => document.querySelectorAll('#test-explorer-gallery button[data-index]').length === n, ones.length);
+      assert.deepEqual(await page.$$eval('#test-explorer-gallery button[data-index]', (bs) => bs.map((b) => Number(b.dataset.index))), ones);
+      await page.click(`#test-explorer-matrix button[data-row="${worst.row}"][data-col="${worst.col}"]`);
+    }
+
     // a click on a digit loads it into the pad: the page's prediction is the model's for it
     await page.click(`#test-explorer-gallery button[data-index="${want[0]}"]`);
     await page.waitForFunction((d) => document.querySelector('#prediction').dataset.digit === d, String(worst.col));

@@ -16,7 +16,7 @@ import { renderConfusionMatrix } from './confusion-table.js';
 export const TEST_SPRITE = './data/mnist-test.png';
 const TASK_MS = 12;         // engine time per chunk: the page keeps well under a 50 ms long task
 const MAX_CHUNK = 500;      // digits per engine call at most
-const GALLERY_MAX = 240;    // digits drawn for one cell (a diagonal cell holds ~1,000)
+const GALLERY_CHUNK = 150;  // digits drawn per task (a diagonal cell holds ~1,000)
 
 const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -108,19 +108,22 @@ export function createTestExplorer(section, page) {
     els.galleryTitle.textContent = 'Click a cell of the table to see its digits.';
   }
 
-  // The digits whose true class is `row` and predicted class `col`, in test-set order.
-  function showCell(row, col) {
-    const r = result;
+  // The digits whose true class is `row` and predicted class `col`, in test-set order: every one,
+  // drawn GALLERY_CHUNK at a time so a big cell does not hold up the page.
+  let galleryId = 0;
+  async function showCell(row, col) {
+    const id = ++galleryId, r = result;
     const indices = [];
     for (let i = 0; i < r.n; i++) if (sprite.labels[i] === row && r.predicted[i] === col) indices.push(i);
     const what = row === col ? `${row}s read correctly` : `${row}s read as ${col}`;
-    els.galleryTitle.textContent = indices.length > GALLERY_MAX
-      ? `${indices.length} ${what}: the first ${GALLERY_MAX}. Click one to load it.`
-      : `${indices.length} ${what}${indices.length ? '. Click one to load it.' : '.'}`;
-    els.gallery.dataset.row = String(row);
-    els.gallery.dataset.col = String(col);
-    els.gallery.dataset.count = String(indices.length);
-    els.gallery.replaceChildren(...indices.slice(0, GALLERY_MAX).map((i) => digitButton(i, row, col)));
+    els.galleryTitle.textContent = `${indices.length} ${what}${indices.length ? '. Click one to load it.' : '.'}`;
+    Object.assign(els.gallery.dataset, { row: String(row), col: String(col), count: String(indices.length) });
+    els.gallery.replaceChildren();
+    for (let k = 0; k < indices.length; k += GALLERY_CHUNK) {
+      if (k > 0) await yieldToPage();
+      if (id !== galleryId) return;
+      els.gallery.append(...indices.slice(k, k + GALLERY_CHUNK).map((i) => digitButton(i, row, col)));
+    }
   }
 
   function digitButton(i, label, predicted) {
