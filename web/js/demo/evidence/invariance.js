@@ -4,7 +4,7 @@
 // whose picture is drawn with both models' answers; for each transform a chart shows the
 // probability of the digit's class against the amount, for the CNN and the DNN: the engine makes
 // the whole sweep (SWEEP_POINTS variants, the other transforms at their slider values) in one
-// call, and each model scores it in one predictBatch. One transform per task, so a sweep never
+// call, and each model scores it in one predictBatch. One batch per task, so a sweep never
 // blocks the pad for long; a change while a sweep runs restarts it.
 // Each chart's figure carries data-axis, data-amounts and data-cnn / data-dnn (JSON) for tests.
 
@@ -120,13 +120,16 @@ export function createInvariance(section, page) {
         return;
       }
       const amounts = Array.from(sweep.amounts);
-      const series = models.map(({ key, className, loaded }) => {
+      const series = [];
+      for (const { key, className, loaded } of models) {  // one model's batch per task
+        if (series.length) await yieldToPage();
+        if (id !== job) return;
         const probs = loaded.model.predictBatch(sweep.images, SWEEP_POINTS);
         const curve = amounts.map((_, i) => probs[i * loaded.labels.length + cls]);
         figure.dataset[key] = JSON.stringify(curve);
         (means[key] ??= {})[axis.key] = mean(curve);
-        return { points: amounts.map((x, i) => [x, curve[i]]), className };
-      });
+        series.push({ points: amounts.map((x, i) => [x, curve[i]]), className });
+      }
       figure.dataset.amounts = JSON.stringify(amounts);
       const now = t[axis.prop];
       renderXyChart(svg, {
