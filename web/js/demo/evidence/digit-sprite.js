@@ -7,6 +7,8 @@
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const SIDE = 28, COLUMNS = 100;
 export const DIGIT_PIXELS = SIDE * SIDE;
+const YIELD_EVERY = 1000;  // digits copied out between pauses
+const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // PNG chunks of bytes → [{type, data}]; throws an Error naming what is wrong with the file.
 function chunks(bytes, name) {
@@ -52,6 +54,7 @@ export async function decodeDigitSprite(bytes, name = 'digit sprite') {
     if (raw[y * stride] !== 0) throw new Error(`${name}: row ${y} uses PNG filter ${raw[y * stride]}, expected 0`);
   }
   for (let i = 0; i < count; i++) {
+    if (i > 0 && i % YIELD_EVERY === 0) await yieldToPage();  // a page stays responsive meanwhile
     const tx = (i % COLUMNS) * SIDE, ty = Math.floor(i / COLUMNS) * SIDE;
     for (let y = 0; y < SIDE; y++) {
       const from = (ty + y) * stride + 1 + tx;

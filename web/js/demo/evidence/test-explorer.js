@@ -72,7 +72,7 @@ export function createTestExplorer(section, page) {
       for (let s = 0, m = 0; s < n; s += m) {
         if (id !== runId) return;
         m = Math.min(chunk, n - s);
-        digitInputs(digits, s, m, x);
+        digitInputs(digits, s, m, x.subarray(0, m * DIGIT_PIXELS));
         const t0 = performance.now();
         probs.set(loaded.model.predictBatch(x.subarray(0, m * DIGIT_PIXELS), m), s * 10);
         const ms = performance.now() - t0;
