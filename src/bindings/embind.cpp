@@ -19,8 +19,11 @@
 #include "explain/make_it.hpp"
 #include "model/describe.hpp"
 #include "model/model_io.hpp"
+#include "preprocess/image_transform.hpp"
 #include "preprocess/mnist_style.hpp"
+#include "preprocess/transform_sweep.hpp"
 #include "tensor/numbers.hpp"
+#include "train/confusion.hpp"
 #include "train/learner.hpp"
 #include "train/metrics.hpp"
 
@@ -519,7 +522,7 @@ std::unique_ptr<JsModel> load_model(const val& bytes) {
 
 // cs.preprocess(pixels, width, height): canvas ink bytes [height][width] (0 background .. 255
 // ink; Uint8Array or Uint8ClampedArray) -> Float32Array(784), MNIST style. Empty: "nothing drawn".
-val preprocess(const val& pixels, const val& width, const val& height) {
+val preprocess_placed(const val& pixels, const val& width, const val& height, convscope::Placement placement) {
   return guarded([&] {
     if (pixels.isUndefined() || pixels.isNull() || !pixels["length"].isNumber())
       throw convscope::Error("preprocess: expected ink bytes (Uint8Array or Uint8ClampedArray)");
@@ -531,9 +534,19 @@ val preprocess(const val& pixels, const val& width, const val& height) {
     };
     const std::size_t w = side(width), h = side(height);
     const auto bytes = emscripten::convertJSArrayToNumberVector<std::uint8_t>(pixels);
-    const auto out = convscope::preprocess_mnist_style(bytes.data(), bytes.size(), w, h);
+    const auto out = convscope::preprocess_mnist_style(bytes.data(), bytes.size(), w, h, placement);
     return float32_array(out.data(), out.size());
   });
+}
+
+val preprocess(const val& pixels, const val& width, const val& height) {
+  return preprocess_placed(pixels, width, height, convscope::Placement::centre_of_mass);
+}
+
+// cs.preprocessAsDrawn(pixels, width, height): the same 20-pixel box, placed where the ink was on
+// the canvas instead of centred (the invariance explorer's "centring off").
+val preprocess_as_drawn(const val& pixels, const val& width, const val& height) {
+  return preprocess_placed(pixels, width, height, convscope::Placement::as_drawn);
 }
 
 // ---- The jet lab: generated W/Z vs QCD images (data/jets.hpp) and ROC metrics. ----
@@ -594,6 +607,91 @@ double memory_bytes() {
   return guarded([] { return static_cast<double>(__builtin_wasm_memory_size(0)) * 65536.0; });
 }
 
+// ---- The drawing page's evidence sections: transforms and their sweeps, the as-drawn
+// placement, the confusion matrix. ----
+
+// {shiftX, shiftY, rotation (degrees), scale, thickness}: each optional, a number.
+convscope::ImageTransform transform_from(const val& t) {
+  convscope::ImageTransform out;
+  if (t.isUndefined() || t.isNull()) return out;
+  auto field = [&](const char* key, float& into) {
+    const val v = t[key];
+    if (v.isUndefined()) return;
+    if (!v.isNumber()) throw convscope::Error(std::string("transform.") + key + ": expected a number");
+    into = static_cast<float>(v.as<double>());
+  };
+  field("shiftX", out.shift_x);
+  field("shiftY", out.shift_y);
+  field("rotation", out.rotation_degrees);
+  field("scale", out.scale);
+  field("thickness", out.thickness);
+  return out;
+}
+
+// An image side or a count from JS: a whole number from 1 to max.
+std::size_t whole_from(double v, const char* what, double max) {
+  return static_cast<std::size_t>(convscope::whole_number(v, 1, max, what));
+}
+
+// [h, w] floats from JS, length checked.
+std::vector<float> image_from(const val& image, std::size_t h, std::size_t w) {
+  auto x = floats_from(image, "image");
+  if (x.size() != h * w)
+    throw convscope::Error("image: " + std::to_string(h) + "×" + std::to_string(w) + " needs " +
+                           std::to_string(h * w) + " values, got " + std::to_string(x.size()));
+  return x;
+}
+
+// cs.transformImage(image, height, width, transform) -> Float32Array(height·width)
+val transform_image(const val& image, double height, double width, const val& transform) {
+  return guarded([&] {
+    const std::size_t h = whole_from(height, "height", 1024), w = whole_from(width, "width", 1024);
+    const auto x = image_from(image, h, w);
+    std::vector<float> out(h * w);
+    convscope::transform_image(x.data(), out.data(), h, w, transform_from(transform));
+    return float32_array(out.data(), out.size());
+  });
+}
+
+// cs.transformSweep(image, height, width, transform, axis, points) -> {amounts: Float32Array(points),
+// images: Float32Array(points·height·width)}; axis "shift-x" | "shift-y" | "rotation" | "scale" | "thickness".
+val transform_sweep(const val& image, double height, double width, const val& transform, const std::string& axis,
+                    double points) {
+  return guarded([&] {
+    const std::size_t h = whole_from(height, "height", 1024), w = whole_from(width, "width", 1024);
+    const auto x = image_from(image, h, w);
+    const convscope::SweepAxis a = convscope::sweep_axis_from_name(axis);
+    const std::size_t n = whole_from(points, "points", convscope::kMaxSweepPoints);
+    const auto images = convscope::transform_sweep(x.data(), h, w, transform_from(transform), a, n);
+    const auto amounts = convscope::sweep_amounts(a, n);
+    val out = val::object();
+    out.set("amounts", float32_array(amounts.data(), amounts.size()));
+    out.set("images", float32_array(images.data(), images.size()));
+    return out;
+  });
+}
+
+// cs.confusionMatrix(scores, labels, classes) -> {predicted: Int32Array(n), counts:
+// Int32Array(classes²) (row = true class), correct}; scores [n][classes], e.g. predictBatch's.
+val confusion_matrix(const val& scores, const val& labels, double classes) {
+  return guarded([&] {
+    const std::size_t k = whole_from(classes, "classes", 1e6);
+    const auto s = floats_from(scores, "scores");
+    if (labels.isUndefined() || labels.isNull() || !labels["length"].isNumber())
+      throw convscope::Error("labels: expected an array of class indices");
+    const auto y = emscripten::convertJSArrayToNumberVector<std::int32_t>(labels);
+    if (s.size() != y.size() * k)
+      throw convscope::Error("confusion matrix: " + std::to_string(y.size()) + " labels × " + std::to_string(k) +
+                             " classes need " + std::to_string(y.size() * k) + " scores, got " + std::to_string(s.size()));
+    const convscope::Confusion c = convscope::confusion_matrix(s.data(), y.data(), y.size(), k);
+    val out = val::object();
+    out.set("predicted", val::global("Int32Array").new_(emscripten::typed_memory_view(c.predicted.size(), c.predicted.data())));
+    out.set("counts", val::global("Int32Array").new_(emscripten::typed_memory_view(c.counts.size(), c.counts.data())));
+    out.set("correct", static_cast<double>(c.correct));
+    return out;
+  });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(convscope) {
@@ -630,6 +728,10 @@ EMSCRIPTEN_BINDINGS(convscope) {
   function("describeArchitecture", &describe_architecture);
   function("memoryBytes", &memory_bytes);
   function("preprocess", &preprocess);
+  function("preprocessAsDrawn", &preprocess_as_drawn);
+  function("transformImage", &transform_image);
+  function("transformSweep", &transform_sweep);
+  function("confusionMatrix", &confusion_matrix);
   function("generateJets", &generate_jets);
   function("rocAuc", &roc_auc);
   function("rocCurve", &roc_curve);

@@ -48,7 +48,7 @@ double box_origin(std::size_t n, double s) {
 }  // namespace
 
 std::vector<float> preprocess_mnist_style(const std::uint8_t* pixels, std::size_t size,
-                                          std::size_t width, std::size_t height) {
+                                          std::size_t width, std::size_t height, Placement placement) {
   if (width == 0 || height == 0 || width > kMaxCanvasSide || height > kMaxCanvasSide)
     throw Error("preprocess: width and height must be 1.." + std::to_string(kMaxCanvasSide) +
                 ", got " + std::to_string(width) + "×" + std::to_string(height));
@@ -98,9 +98,15 @@ std::vector<float> preprocess_mnist_style(const std::uint8_t* pixels, std::size_
     }
 
   // 2. out[y][x] = box[y - dy][x - dx], (dx, dy) the whole-pixel shift that puts the centre of
-  // mass on (14, 14); what falls outside 28×28 is cut off.
-  const long dx = std::lround(kMnistCentre - mx / mass);
-  const long dy = std::lround(kMnistCentre - my / mass);
+  // mass on (14, 14), or the box's centre where the ink's was on the canvas; what falls outside
+  // 28×28 is cut off.
+  const double half = static_cast<double>(B) / 2;
+  const long dx = placement == Placement::centre_of_mass
+                      ? std::lround(kMnistCentre - mx / mass)
+                      : std::lround(static_cast<double>(x0 + x1) / 2 * kMnistSide / width - half);
+  const long dy = placement == Placement::centre_of_mass
+                      ? std::lround(kMnistCentre - my / mass)
+                      : std::lround(static_cast<double>(y0 + y1) / 2 * kMnistSide / height - half);
   const long side = static_cast<long>(kMnistSide), b = static_cast<long>(B);
   std::vector<float> out(kMnistSide * kMnistSide, 0.0f);
   for (long r = 0; r < b; ++r)

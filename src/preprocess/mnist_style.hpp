@@ -18,10 +18,16 @@ constexpr std::size_t kMnistBox = 20;        // the ink's longer side, in output
 constexpr double kMnistCentre = 14.0;        // centre of mass, index coordinates
 constexpr std::size_t kMaxCanvasSide = 8192;  // larger inputs are surely errors
 
+// Where the 20×20 box goes in 28×28: MNIST's way (its centre of mass on the centre), or where the
+// ink was on the canvas (the bounding box's centre scaled from the canvas to 28×28), for showing
+// what the centring does.
+enum class Placement { centre_of_mass, as_drawn };
+
 // pixels [height][width], one byte per pixel: 0 = background, 255 = full ink (e.g. canvas alpha).
 // Returns [28][28] floats in 0..1, row-major. Throws Error "nothing drawn" when no pixel is
 // inked, and an Error naming the problem when size != width·height or a side is 0 or too large.
 std::vector<float> preprocess_mnist_style(const std::uint8_t* pixels, std::size_t size,
-                                          std::size_t width, std::size_t height);
+                                          std::size_t width, std::size_t height,
+                                          Placement placement = Placement::centre_of_mass);
 
 }  // namespace convscope

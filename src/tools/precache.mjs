@@ -1,7 +1,9 @@
 // Writes web/engine/precache.js for the service worker (web/sw.js):
 //   self.CONVSCOPE_PRECACHE = {version, files}
 // files: every file under web/ now (sorted, "./"-relative), except the worker, this output and
-// web/screenshots/ (the README's pictures);
+// web/screenshots/ (the README's pictures) and web/data/ (the MNIST digit sprites, 4.6 MB, fetched
+// only when a reader opens the test-set explorer or trains a model: an offline visit shows those
+// two sections' download error);
 // version: the first 16 hex digits of a SHA-256 over each file's path and bytes. Run by
 // `npm run build:wasm` after the engine is built, so a deploy (which builds) changes the version
 // exactly when some file of the site changed. web/engine/ is build output, never in git.
@@ -15,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
 const OUT = 'engine/precache.js';
 const SKIP = new Set(['sw.js', OUT]);
-const SKIP_DIRS = ['screenshots/'];  // the README's pictures: not part of the site
+const SKIP_DIRS = ['screenshots/',  // the README's pictures: not part of the site
+  'data/'];  // big files a page downloads only on demand
 
 // Paths under dir relative to WEB, with "/" separators; dot files are left out.
 function walk(dir) {

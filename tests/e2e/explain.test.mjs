@@ -205,7 +205,7 @@ test('the panels\' state comes back from the link, and Save PNG saves a picture'
 
 test('the section has no serious or critical axe-core violations and fits a phone', async () => {
   await page.evaluate(AXE);
-  const results = await page.evaluate(() => globalThis.axe.run('#why, #tools-nav', { resultTypes: ['violations'] }));
+  const results = await page.evaluate(() => globalThis.axe.run('#why, #deeper-tools', { resultTypes: ['violations'] }));
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
 

@@ -43,6 +43,7 @@ const state = {
   sample: null, samples: [], result: null, selection: null, pinned: false, ownLoads: 0,
 };
 let pad;
+let evidence = null;  // the deeper sections (evidence/evidence.js), once the page works
 const scheduler = frameScheduler(() => update());
 
 function setStatus(text, fraction = null) {
@@ -97,6 +98,7 @@ function update() {
   if ($('#error').dataset.source === 'input') hideError();
   const t1 = performance.now();
   state.result = result;
+  state.picture = picture;
   drawMap($('#input-canvas'), result.input, 0, shape.height, shape.width, 'grey', [0, 1]);  // channel 0 (all are equal)
   renderLegend($('#input-legend'), { scale: 'grey', domain: [0, 1] });
   renderPrediction({ box: $('#prediction'), digit: $('#prediction-digit'), text: $('#prediction-text'), list: $('#probabilities') },
@@ -116,6 +118,7 @@ function update() {
   const t2 = performance.now();
   document.body.dataset.updateMs = (t2 - t0).toFixed(2);
   $('#timing').textContent = `Last update: engine ${(t1 - t0).toFixed(1)} ms, drawing ${(t2 - t1).toFixed(1)} ms.`;
+  evidence?.update();  // schedules the visible deeper sections, after this frame
 }
 
 // ---- Explaining a cell ----
@@ -173,6 +176,7 @@ function selectModel(key) {
   renderModelInfo($('#model-info'), modelFacts(m));
   buildPanels();
   state.why?.setModel(m, state.geoms);
+  evidence?.modelChanged();
   update();
   if (pad) keepLink();
 }
@@ -321,7 +325,7 @@ function wire() {
   });
   window.addEventListener('hashchange', () => applyLink(location.hash));
   // The deeper tools' nav scrolls to its section without touching the hash, which holds the drawing.
-  $('#tools-nav').addEventListener('click', (e) => {
+  $('#deeper-tools').addEventListener('click', (e) => {
     const link = e.target.closest('a[href^="#"]');
     const target = link && document.getElementById(link.getAttribute('href').slice(1));
     if (!target) return;
@@ -376,7 +380,48 @@ function wire() {
   });
 }
 
+// The engine's description of each layer of a loaded model ({name, type, inDims, outDims}), asked
+// once per model: the overview draws from it.
+const layerDescriptions = new WeakMap();
+function engineLayers(loaded) {
+  if (!layerDescriptions.has(loaded)) {
+    layerDescriptions.set(loaded, loaded.model.describeLayers().map((d) => ({ ...d, inDims: d.inputShape, outDims: d.outputShape })));
+  }
+  return layerDescriptions.get(loaded);
+}
+
+// What the deeper sections need of the page: the engine, the models, the current input, and a way
+// back in (a test digit loaded as if drawn, a model trained there used like an own file).
+function evidencePage() {
+  return {
+    cs: state.cs,
+    base: BASE,
+    models: () => state.models,
+    currentModel: () => current() && { key: state.current, ...current() },
+    source: () => ({
+      picture: state.picture ?? null,
+      ink: pad.strokeCount > 0 ? pad.ink() : null,
+      label: pad.strokeCount === 0 && state.sample ? state.sample.label : null,
+    }),
+    onDigit(sample) {
+      state.sample = sample;
+      pad.setBackground(sample.bytes, 28, 28);
+    },
+    useModel: (bytes, fileName) => loadOwnModel(new File([bytes], fileName)),
+    geometry: () => engineLayers(current()),
+    inputValues: () => state.result?.input ?? null,
+    trace: () => state.result?.trace ?? null,
+    onPick(layer, channel) {  // a map clicked in the overview: its panel, that map picked
+      state.views[layer]?.panel.scrollIntoView({ block: 'start' });
+      const [, h, w] = state.geoms[layer].outDims;
+      select(channel === undefined ? { layer, part: 'output', index: 0 } : { layer, part: 'output', channel, y: Math.floor(h / 2), x: Math.floor(w / 2) }, true);
+    },
+  };
+}
+
 async function main() {
+  // the deeper sections' modules load beside the engine (not in the first screen's module graph)
+  const evidenceModule = import('./evidence/evidence.js');
   try {
     acceptFileDrops(document, $('#drop-hint'), (file) => state.current && loadOwnModel(file));  // a drop never leaves the page
     setStatus('Loading the engine…');
@@ -389,6 +434,7 @@ async function main() {
     state.why = createWhySection($('#why'), {
       baseUrl: BASE, onChange: () => keepLink(),
     });
+    evidence = (await evidenceModule).createEvidence(document, evidencePage());
     const link = location.hash;  // before the page writes its own state there
     selectModel(MODELS[0].key);
     applyLink(link);
