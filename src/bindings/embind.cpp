@@ -1,7 +1,7 @@
-// The JavaScript API of the engine (DESIGN.md "Engine JS API"); the only file that includes
-// <emscripten/...>. It converts, calls the engine, copies results out of the wasm heap (a view
-// would die when memory grows; forwardView alone returns views, for the page's drawing loop) and
-// turns every C++ exception into a JS Error with its message.
+// The JavaScript API of the engine (src/bindings/README.md); the only file that includes
+// <emscripten/...>. It only translates: converts arguments, calls the engine (which parses and
+// checks), copies results out of the wasm heap (a view would die when memory grows; forwardView
+// alone returns views, for the page's drawing loop) and, through guarded(), turns every C++ exception into a JS Error with its message.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -11,11 +11,12 @@
 #include <string>
 
 #include "data/jets.hpp"
+#include "model/describe.hpp"
 #include "model/model_io.hpp"
 #include "preprocess/mnist_style.hpp"
-#include "train/init.hpp"
+#include "tensor/numbers.hpp"
+#include "train/learner.hpp"
 #include "train/metrics.hpp"
-#include "train/trainer.hpp"
 
 using emscripten::val;
 
@@ -56,12 +57,22 @@ val js_array(const convscope::Dims& dims) {
   return a;
 }
 
-// A batch size n from JS: a whole number >= 1 (not truncated, not wrapped).
-std::size_t batch_size(double n) {
-  if (!(n >= 1) || n != std::floor(n) || n > 1e9)
-    throw convscope::Error("inputs: n must be a whole number of samples >= 1, got n = " +
-                           val(n).call<std::string>("toString"));
-  return static_cast<std::size_t>(n);
+val from_json(const nlohmann::json& j) { return val::global("JSON").call<val>("parse", j.dump()); }
+
+// Class labels from JS (Int32Array or numbers), checked by the engine as numbers: 1.5 is
+// refused, not truncated.
+std::vector<std::int32_t> labels_from(const val& array) {
+  if (array.isUndefined() || array.isNull() || !array["length"].isNumber())
+    throw convscope::Error("labels: expected an Int32Array or an array of integers");
+  return convscope::class_labels(emscripten::convertJSArrayToNumberVector<double>(array));
+}
+
+// An architecture from JS: an object or its JSON text.
+convscope::Architecture architecture_from(const val& architecture) {
+  const std::string text = architecture.isString()
+                               ? architecture.as<std::string>()
+                               : val::global("JSON").call<std::string>("stringify", architecture);
+  return convscope::parse_architecture(text);
 }
 
 // A loaded model, as JS sees it. JS owns it and must call delete().
@@ -71,22 +82,33 @@ class JsModel {
       : model_(std::move(model)), metadata_(std::move(metadata)) {}
 
   val architecture() const {
-    return val::global("JSON").call<val>("parse", model_.architecture().json.dump());
+    return guarded([&] { return from_json(model_.architecture().json); });
   }
 
   val metadata() const {
-    val o = val::object();
-    for (const auto& [key, value] : metadata_) o.set(key, value);
-    return o;
+    return guarded([&] {
+      val o = val::object();
+      for (const auto& [key, value] : metadata_) o.set(key, value);
+      return o;
+    });
   }
 
   val labels() const {
-    val a = val::array();
-    for (const auto& label : model_.labels()) a.call<void>("push", label);
-    return a;
+    return guarded([&] {
+      val a = val::array();
+      for (const auto& label : model_.labels()) a.call<void>("push", label);
+      return a;
+    });
   }
 
-  double parameter_count() { return static_cast<double>(model_.parameter_count()); }
+  double parameter_count() {
+    return guarded([&] { return static_cast<double>(model_.parameter_count()); });
+  }
+
+  // [{name, type, inputShape, outputShape, kernel, stride, padding}] (model/describe.hpp).
+  val describe_layers() const {
+    return guarded([&] { return from_json(convscope::to_json(convscope::describe_layers(model_))); });
+  }
 
   // {layers: [{name, type, shape, data}], output}: every layer's output for one input.
   val forward(const val& input) {
@@ -157,7 +179,7 @@ class JsModel {
       if (!is_array_like(inputs))
         throw convscope::Error("inputs: expected a Float32Array or an array of numbers");
       const std::size_t in = model_.input_size(), out = model_.output_size();
-      const std::size_t n = batch_size(count);
+      const std::size_t n = convscope::sample_count(count);
       const double length = inputs["length"].as<double>();
       if (length != static_cast<double>(n) * static_cast<double>(in))
         throw convscope::Error("inputs: expected n × " + std::to_string(in) + " values for n = " +
@@ -179,58 +201,56 @@ class JsModel {
 
   // Reference kernels instead of the fast ones (tests compare the two).
   void set_reference_kernels(bool on) {
-    kernels_ = on ? convscope::Kernels::reference : convscope::Kernels::fast;
+    guarded([&] { kernels_ = on ? convscope::Kernels::reference : convscope::Kernels::fast; });
   }
 
   // [{name, shape, data}] of every learnable tensor (copies).
   val parameters() {
-    val list = val::array();
-    for (const convscope::Param& p : model_.params()) {
-      val t = val::object();
-      t.set("name", p.name);
-      t.set("shape", js_array(p.shape));
-      t.set("data", float32_array(p.value->data(), p.value->size()));
-      list.call<void>("push", t);
-    }
-    return list;
+    return guarded([&] {
+      val list = val::array();
+      for (const convscope::Param& p : model_.params()) {
+        val t = val::object();
+        t.set("name", p.name);
+        t.set("shape", js_array(p.shape));
+        t.set("data", float32_array(p.value->data(), p.value->size()));
+        list.call<void>("push", t);
+      }
+      return list;
+    });
   }
 
   // ---- Learning (the lesson trains the O-vs-X net in the page; tests train in wasm) ----
 
-  // Fresh He/Glorot weights for a seed.
+  // Fresh He/Glorot weights for a seed (a whole number 0 .. 2^32 - 1).
   void initialize(double seed) {
-    convscope::initialize(model_, static_cast<std::uint32_t>(seed));
-    trainer_.reset();
+    guarded([&] {
+      convscope::whole_number(seed, 0, 4294967295.0, "initialize: seed");
+      learner_.initialize(static_cast<std::uint32_t>(seed));
+    });
   }
 
   // options: {optimizer: "adam" | "sgd", momentum, weightDecay}; resets the optimizer state.
   void set_optimizer(const val& options) {
-    config_ = {};
-    if (!options.isUndefined() && !options.isNull()) {
-      const val kind = options["optimizer"];
-      if (!kind.isUndefined()) {
-        const std::string k = kind.as<std::string>();
-        if (k != "adam" && k != "sgd")
-          throw_js_error("setOptimizer: optimizer must be \"adam\" or \"sgd\", got \"" + k + "\"");
-        config_.kind = k == "sgd" ? convscope::OptimizerConfig::Kind::sgd
-                                  : convscope::OptimizerConfig::Kind::adam;
+    guarded([&] {
+      convscope::OptimizerConfig config;
+      if (!options.isUndefined() && !options.isNull()) {
+        const val kind = options["optimizer"];
+        if (!kind.isUndefined())
+          config.kind = convscope::optimizer_kind(val::global("String")(kind).as<std::string>());
+        if (options["momentum"].isNumber()) config.momentum = options["momentum"].as<float>();
+        if (options["weightDecay"].isNumber()) config.weight_decay = options["weightDecay"].as<float>();
       }
-      if (options["momentum"].isNumber()) config_.momentum = options["momentum"].as<float>();
-      if (options["weightDecay"].isNumber()) config_.weight_decay = options["weightDecay"].as<float>();
-    }
-    trainer_.reset();
+      learner_.set_optimizer(config);
+    });
   }
 
   // One optimizer step on n inputs (back to back) with integer labels -> {loss, correct}.
   val train_step(const val& inputs, const val& labels, double n, double learning_rate) {
     return guarded([&] {
       const auto x = floats_from(inputs, "inputs");
-      const auto y = int32s_from(labels, "labels");
-      check_batch(x.size(), y.size(), n);
-      if (!(learning_rate >= 0)) throw convscope::Error("learning rate must be >= 0");
-      if (!trainer_) trainer_ = std::make_unique<convscope::Trainer>(model_, config_);
-      return loss_object(trainer_->step(x.data(), y.data(), batch_size(n),
-                                        static_cast<float>(learning_rate), kernels_));
+      const auto y = labels_from(labels);
+      const convscope::Batch batch{x.data(), x.size(), y.data(), y.size(), convscope::sample_count(n)};
+      return loss_object(learner_.step(batch, static_cast<float>(learning_rate), kernels_));
     });
   }
 
@@ -238,10 +258,9 @@ class JsModel {
   val evaluate(const val& inputs, const val& labels, double n) {
     return guarded([&] {
       const auto x = floats_from(inputs, "inputs");
-      const auto y = int32s_from(labels, "labels");
-      check_batch(x.size(), y.size(), n);
-      if (!trainer_) trainer_ = std::make_unique<convscope::Trainer>(model_, config_);
-      return loss_object(trainer_->evaluate(x.data(), y.data(), batch_size(n), kernels_));
+      const auto y = labels_from(labels);
+      const convscope::Batch batch{x.data(), x.size(), y.data(), y.size(), convscope::sample_count(n)};
+      return loss_object(learner_.evaluate(batch, kernels_));
     });
   }
 
@@ -303,20 +322,6 @@ class JsModel {
     view_memory_ = memory;
   }
 
-  static std::vector<std::int32_t> int32s_from(const val& array, const char* what) {
-    if (array.isUndefined() || array.isNull() || !array["length"].isNumber())
-      throw convscope::Error(std::string(what) + ": expected an Int32Array or an array of integers");
-    return emscripten::convertJSArrayToNumberVector<std::int32_t>(array);
-  }
-
-  void check_batch(std::size_t inputs, std::size_t labels, double count) const {
-    const std::size_t in = model_.input_size(), n = batch_size(count);
-    if (inputs / in != n || inputs % in != 0 || labels != n)
-      throw convscope::Error("expected n = " + std::to_string(n) + " inputs of " + std::to_string(in) +
-                             " values and n labels, got " + std::to_string(inputs) + " values and " +
-                             std::to_string(labels) + " labels");
-  }
-
   static val loss_object(const convscope::LossResult& r) {
     val o = val::object();
     o.set("loss", r.loss);
@@ -327,8 +332,7 @@ class JsModel {
   convscope::Sequential model_;
   std::map<std::string, std::string> metadata_;
   convscope::Kernels kernels_ = convscope::Kernels::fast;
-  convscope::OptimizerConfig config_;
-  std::unique_ptr<convscope::Trainer> trainer_;  // created at the first step; holds optimizer state
+  convscope::Learner learner_{model_};  // the optimizer's settings and state
   std::vector<float> input_copy_;                // forward_view's input, reused
   val view_trace_ = val::undefined();            // forward_view's trace, and what its views show
   std::vector<const float*> view_data_;
@@ -339,11 +343,17 @@ class JsModel {
 // initialize(seed) or train it.
 std::unique_ptr<JsModel> create_model(const val& architecture) {
   return guarded([&] {
-    const std::string text = architecture.isString()
-                                 ? architecture.as<std::string>()
-                                 : val::global("JSON").call<std::string>("stringify", architecture);
-    return std::make_unique<JsModel>(convscope::Sequential(convscope::parse_architecture(text)),
+    return std::make_unique<JsModel>(convscope::Sequential(architecture_from(architecture)),
                                      std::map<std::string, std::string>{});
+  });
+}
+
+// cs.describeArchitecture(architecture) -> model.describeLayers() of a model built from it, for
+// a page that needs the shapes before it has weights (the lesson sizes its dense layer by it).
+val describe_architecture(const val& architecture) {
+  return guarded([&] {
+    const convscope::Sequential model(architecture_from(architecture));
+    return from_json(convscope::to_json(convscope::describe_layers(model)));
   });
 }
 
@@ -393,14 +403,7 @@ val preprocess(const val& pixels, const val& width, const val& height) {
 // height: 25, width: 25}; the same images as the native generator for the same seed.
 val generate_jets(double count, double seed) {
   return guarded([&] {
-    if (!(count >= 1 && count <= 100000) || count != std::floor(count))
-      throw convscope::Error("generateJets: count must be a whole number from 1 to 100000, got " +
-                             val(count).call<std::string>("toString"));
-    if (!(seed >= 0 && seed <= 4294967295.0) || seed != std::floor(seed))
-      throw convscope::Error("generateJets: seed must be a whole number from 0 to 4294967295, got " +
-                             val(seed).call<std::string>("toString"));
-    const convscope::Dataset d =
-        convscope::generate_jets(static_cast<std::size_t>(count), static_cast<std::uint32_t>(seed));
+    const convscope::Dataset d = convscope::generate_jets_checked(count, seed);
     val out = val::object();
     out.set("images", float32_array(d.images.data(), d.images.size()));
     out.set("labels", val::global("Int32Array")
@@ -411,35 +414,22 @@ val generate_jets(double count, double seed) {
   });
 }
 
-// Labels from JS for the ROC metrics: each exactly 0 (background) or 1 (signal).
-std::vector<std::int32_t> binary_labels(const val& labels) {
-  if (labels.isUndefined() || labels.isNull() || !labels["length"].isNumber())
-    throw convscope::Error("labels: expected an Int32Array or an array of 0 (background) and 1 (signal)");
-  const auto values = emscripten::convertJSArrayToNumberVector<double>(labels);
-  std::vector<std::int32_t> out(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (values[i] != 0 && values[i] != 1)
-      throw convscope::Error("labels: label " + std::to_string(i) + " is " +
-                             val(values[i]).call<std::string>("toString") + ", expected 0 or 1");
-    out[i] = static_cast<std::int32_t>(values[i]);
-  }
-  return out;
-}
-
 // cs.rocAuc(scores, labels) -> the area under the ROC curve (ties count ½).
 double roc_auc(const val& scores, const val& labels) {
-  return guarded([&] { return convscope::roc_auc(floats_from(scores, "scores"), binary_labels(labels)); });
+  return guarded([&] { return convscope::roc_auc(floats_from(scores, "scores"), labels_from(labels)); });
 }
 
 // cs.backgroundRejection(scores, labels, signalEfficiency) -> 1/ε_B at that ε_S (Infinity if 0).
 double background_rejection(const val& scores, const val& labels, double signal_efficiency) {
   return guarded([&] {
-    return convscope::background_rejection(floats_from(scores, "scores"), binary_labels(labels),
+    return convscope::background_rejection(floats_from(scores, "scores"), labels_from(labels),
                                            signal_efficiency);
   });
 }
 
-double memory_bytes() { return static_cast<double>(__builtin_wasm_memory_size(0)) * 65536.0; }
+double memory_bytes() {
+  return guarded([] { return static_cast<double>(__builtin_wasm_memory_size(0)) * 65536.0; });
+}
 
 }  // namespace
 
@@ -450,6 +440,7 @@ EMSCRIPTEN_BINDINGS(convscope) {
       .property("metadata", &JsModel::metadata)
       .property("labels", &JsModel::labels)
       .function("parameterCount", &JsModel::parameter_count)
+      .function("describeLayers", &JsModel::describe_layers)
       .function("forward", &JsModel::forward)
       .function("forwardView", &JsModel::forward_view)
       .function("predict", &JsModel::predict)
@@ -463,6 +454,7 @@ EMSCRIPTEN_BINDINGS(convscope) {
       .function("save", &JsModel::save);
   function("createModel", &create_model);
   function("loadModel", &load_model);
+  function("describeArchitecture", &describe_architecture);
   function("memoryBytes", &memory_bytes);
   function("preprocess", &preprocess);
   function("generateJets", &generate_jets);

@@ -22,9 +22,8 @@
 #include "io/mnist_idx.hpp"
 #include "model/model_io.hpp"
 #include "train/augment.hpp"
-#include "train/init.hpp"
+#include "train/learner.hpp"
 #include "train/metrics.hpp"
-#include "train/trainer.hpp"
 
 namespace convscope {
 namespace {
@@ -83,7 +82,7 @@ Options parse(int argc, char** argv) {
   }
   if (o.out.empty()) throw Error(std::string("--out is required\n") + kUsage);
   if (o.epochs < 1 || o.batch < 1 || !(o.lr > 0)) throw Error("--epochs, --batch and --lr must be positive");
-  if (o.optimizer != "adam" && o.optimizer != "sgd") throw Error("--optimizer must be adam or sgd");
+  optimizer_kind(o.optimizer);  // refuses an unknown name before anything is loaded
   if (o.dataset != "mnist" && o.dataset != "jets") throw Error("--dataset must be mnist or jets, got " + o.dataset);
   if (o.preset.empty()) o.preset = o.dataset == "jets" ? "jet-cnn" : "mnist-cnn";
   if (o.dataset == "jets") o.augment = false;  // no MNIST-style warping of physics images
@@ -99,14 +98,6 @@ std::string architecture_text(const Options& o) {
   const auto it = presets::all().find(o.preset);
   if (it == presets::all().end()) throw Error("unknown preset " + o.preset + "\n" + kUsage);
   return it->second;
-}
-
-// One-cycle: linear warm-up to the peak over the first 25% of steps, cosine down to ~0.
-float one_cycle(float peak, std::size_t step, std::size_t total) {
-  const float t = static_cast<float>(step) / static_cast<float>(total);
-  if (t < 0.25f) return peak * (0.04f + 0.96f * t / 0.25f);
-  const float u = (t - 0.25f) / 0.75f;
-  return peak * (0.002f + 0.998f * 0.5f * (1.0f + std::cos(3.14159265f * u)));
 }
 
 std::string clock(double seconds) {
@@ -174,7 +165,8 @@ void save_atomically(Sequential& model, const std::map<std::string, std::string>
 int run(int argc, char** argv) {
   const Options o = parse(argc, argv);
   Sequential model(parse_architecture(architecture_text(o)));
-  initialize(model, o.seed);
+  Learner learner(model, std::max<std::size_t>(1, o.threads));
+  learner.initialize(o.seed);
   const bool jets = o.dataset == "jets";
   Dataset train, test;
   const auto load_start = std::chrono::steady_clock::now();
@@ -200,9 +192,9 @@ int run(int argc, char** argv) {
                 (jets ? "jet" : "MNIST") + " images have " + std::to_string(pixels));
 
   OptimizerConfig config;
-  config.kind = o.optimizer == "sgd" ? OptimizerConfig::Kind::sgd : OptimizerConfig::Kind::adam;
+  config.kind = optimizer_kind(o.optimizer);
   config.weight_decay = o.weight_decay;
-  Trainer trainer(model, config, std::max<std::size_t>(1, o.threads));
+  learner.set_optimizer(config);
   Rng rng(o.seed * 7919u + 1);
   AugmentConfig augment_config;
   const float k = o.augment_strength;
@@ -216,8 +208,8 @@ int run(int argc, char** argv) {
   std::iota(order.begin(), order.end(), 0);
   std::vector<float> batch_x(static_cast<std::size_t>(o.batch) * pixels);
   std::vector<std::int32_t> batch_y(static_cast<std::size_t>(o.batch));
-  const std::size_t steps_per_epoch = (n + o.batch - 1) / o.batch, total_steps = steps_per_epoch * o.epochs;
-  std::size_t step = 0;
+  const std::size_t steps_per_epoch = (n + o.batch - 1) / o.batch;
+  learner.set_schedule(o.lr, steps_per_epoch * o.epochs);
   double best = -1;
   Score best_score;
   std::signal(SIGINT, on_interrupt);
@@ -240,7 +232,7 @@ int run(int argc, char** argv) {
           std::copy(src, src + pixels, batch_x.data() + j * pixels);
         batch_y[j] = train.labels[idx];
       }
-      const LossResult r = trainer.step(batch_x.data(), batch_y.data(), m, one_cycle(o.lr, step++, total_steps));
+      const LossResult r = learner.step({batch_x.data(), m * pixels, batch_y.data(), m, m});
       loss_sum += r.loss * static_cast<double>(m);
       hits += r.correct;
       seen += m;

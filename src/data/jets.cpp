@@ -45,6 +45,7 @@
 
 #include "data/portable_math.hpp"
 #include "error.hpp"
+#include "tensor/numbers.hpp"
 
 namespace convscope {
 namespace {
@@ -275,6 +276,12 @@ Dataset generate_jets(std::size_t count, std::uint32_t seed, const JetPhysics& p
   for (std::size_t i = 0; i < count; ++i)
     generate_jet(d.labels[i], jet_seed(seed, i), d.images.data() + i * kJetPixels, physics);
   return d;
+}
+
+Dataset generate_jets_checked(double count, double seed) {
+  whole_number(count, 1, kMaxJetsPerRequest, "generateJets: count");
+  whole_number(seed, 0, 4294967295.0, "generateJets: seed");
+  return generate_jets(static_cast<std::size_t>(count), static_cast<std::uint32_t>(seed));
 }
 
 }  // namespace convscope

@@ -44,4 +44,10 @@ void generate_jet(int label, std::uint64_t seed, float* image, const JetPhysics&
 constexpr std::size_t kMaxJets = 1000000;
 Dataset generate_jets(std::size_t count, std::uint32_t seed, const JetPhysics& physics = {});
 
+// generate_jets for a count and a seed given as numbers (the pages' generateJets): whole
+// numbers, count from 1 to kMaxJetsPerRequest, seed from 0 to 2^32 - 1; otherwise Error
+// "generateJets: count must be ...".
+constexpr std::size_t kMaxJetsPerRequest = 100000;  // 250 MB of images in the page
+Dataset generate_jets_checked(double count, double seed);
+
 }  // namespace convscope

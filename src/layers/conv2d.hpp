@@ -49,6 +49,8 @@ class Conv2d : public Layer {
   }
 
   std::size_t scratch_values() const override { return kernels::conv2d_scratch_floats(g_); }
+  std::optional<Window> window() const override { return g_.win; }
+
   std::uint64_t forward_ops() const override {
     return saturating_product({g_.oc, g_.oh, g_.ow, g_.ic, g_.win.kh, g_.win.kw});
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,6 +53,11 @@ class Layer {
   // dims; params() then gives the parameters' shapes. Throws Error naming the layer.
   virtual Dims build(const Dims& in) = 0;
   virtual std::vector<Param> params() { return {}; }
+
+  // The sliding window of a layer that has one (conv2d, pooling), with its padding resolved
+  // against the input build() saw; nullopt for the others. The page draws receptive fields
+  // from it, so a windowed layer must report the window its kernels use.
+  virtual std::optional<Window> window() const { return std::nullopt; }
 
   // One sample's forward-pass cost, known once built, so the model can refuse an architecture
   // from a file before it allocates or runs anything: scratch floats the layer holds besides

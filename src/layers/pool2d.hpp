@@ -42,6 +42,8 @@ class Pool2d : public Layer {
     return {g_.c, g_.oh, g_.ow};
   }
 
+  std::optional<Window> window() const override { return g_.win; }
+
   std::uint64_t forward_ops() const override {
     return saturating_product({g_.c, g_.oh, g_.ow, g_.win.kh, g_.win.kw});
   }

@@ -4,8 +4,21 @@
 #include <cmath>
 
 #include "error.hpp"
+#include "tensor/numbers.hpp"
 
 namespace convscope {
+
+std::vector<std::int32_t> class_labels(const std::vector<double>& values) {
+  std::vector<std::int32_t> labels(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double v = values[i];
+    if (!(v >= -2147483648.0 && v <= 2147483647.0) || v != std::floor(v))
+      throw Error("labels: label " + std::to_string(i) + " is " + number_text(v) +
+                  ", expected a whole number (a class index)");
+    labels[i] = static_cast<std::int32_t>(v);
+  }
+  return labels;
+}
 
 std::size_t argmax(const float* values, std::size_t n) {
   return static_cast<std::size_t>(std::max_element(values, values + n) - values);

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "tensor/tensor.hpp"
 
@@ -16,6 +17,11 @@ struct LossResult {
 
 // probs [N,K] (rows sum to 1); labels N values in [0,K). Writes dlogits [N,K].
 LossResult softmax_cross_entropy(const Tensor& probs, const std::int32_t* labels, Tensor& dlogits);
+
+// Class labels given as numbers (e.g. from JavaScript), as the int32 the loss and the metrics
+// take: each a whole number in int32's range, else Error "labels: label i is 0.5, ...". Which
+// labels a model or a metric accepts is checked where they are used.
+std::vector<std::int32_t> class_labels(const std::vector<double>& values);
 
 // Index of the largest of n values (the first, on ties).
 std::size_t argmax(const float* values, std::size_t n);

@@ -1,6 +1,7 @@
 // Loading the engine and files, for every page (demo/main.js, lesson.js, lab.js). The engine is the SIMD
-// build where WebAssembly SIMD exists, else the scalar build (TOOLCHAIN.md §6); ?engine=scalar or
-// ?engine=simd in the page URL forces one. Paths are resolved against the page's base URL, never
+// build where WebAssembly SIMD exists (its wasm validates only there), else the scalar build;
+// ?engine=scalar or ?engine=simd in the page URL forces one. A worker loads the build its page chose
+// (worker-rpc.js hands it over). Paths are resolved against the page's base URL, never
 // this module's, so the site works from any sub-path.
 
 // A 29-byte module that validates only where WebAssembly SIMD exists.
@@ -18,21 +19,14 @@ export function chooseEngine(search = globalThis.location?.search ?? '') {
   return WebAssembly.validate(SIMD_PROBE) ? 'simd' : 'scalar';
 }
 
-// The build chosen for this page → {path (relative to the page), simd, kind}. The jet lab passes
-// the path to its worker, which loads the engine there.
-export function engineChoice() {
-  const build = chooseEngine();
-  return { path: build === 'simd' ? ENGINE_SIMD : ENGINE_SCALAR, simd: build === 'simd', kind: ENGINE_KINDS[build] };
-}
-
 // The engine under way: its glue module imported and its wasm fetched and compiled, started once
-// per page (or worker). The pages start it from an async module script in their <head>
+// per page (or worker) and build. The pages start it from an async module script in their <head>
 // (engine-start.js), so the wasm compiles while the page's other modules still load; loadEngine
-// then finds it done or nearly. → {build, path, glue: Promise, wasm: Promise<WebAssembly.Module>}
-let started = null;
-export function startEngine(baseUrl) {
-  if (started) return started;
-  const build = chooseEngine();
+// then finds it done or nearly. build: 'simd' | 'scalar' (chooseEngine() when not given)
+// → {build, path, glue: Promise, wasm: Promise<WebAssembly.Module>}
+const started = new Map();
+export function startEngine(baseUrl, build = chooseEngine()) {
+  if (started.has(build)) return started.get(build);
   const path = build === 'simd' ? ENGINE_SIMD : ENGINE_SCALAR;
   const glue = import(new URL(path, baseUrl).href);
   // the same request as the glue's own (credentials same-origin)
@@ -42,13 +36,15 @@ export function startEngine(baseUrl) {
     : Promise.reject(new Error('no streaming compile'));
   glue.catch(() => {});  // reported by loadEngine
   wasm.catch(() => {});  // loadEngine lets the glue fetch it itself, and report what fails
-  started = { build, path, glue, wasm };
-  return started;
+  const engine = { build, path, glue, wasm };
+  started.set(build, engine);
+  return engine;
 }
 
-// → {cs, kind}; throws an Error naming what failed.
-export async function loadEngine(baseUrl) {
-  const { build, path, glue, wasm } = startEngine(baseUrl);
+// build: 'simd' | 'scalar' (chooseEngine() when not given) → {cs, kind}; throws an Error naming
+// what failed.
+export async function loadEngine(baseUrl, build = chooseEngine()) {
+  const { path, glue, wasm } = startEngine(baseUrl, build);
   let createConvScope;
   try {
     ({ default: createConvScope } = await glue);

@@ -1,18 +1,16 @@
 // Jet lab page (web/lab.html): W/Z vs QCD jet images, a network trained in the browser, and what
-// physicists read off it. The engine lives in a module worker (lab/train-worker.js): it generates
-// the jets, trains, scores the test jets and runs single jets through a model; this module only
-// draws what it sends. The only lab module that touches document. (The engine's Embind glue
-// uses new Function, which this page's Content-Security-Policy forbids; a worker's policy comes
-// from its own response headers, so the worker may. A build with -sDYNAMIC_EXECUTION=0 would
-// not need that.)
+// physicists read off it. The engine lives in a module worker (lab/train-worker.js, spoken to
+// through worker-rpc.js): it generates the jets, trains, scores the test jets and runs single jets
+// through a model; this module only draws what it sends, so the page never freezes. The only lab
+// module that touches document.
 // For tests: body[data-ready]; #run carries data-state (idle|running|stopped|done), data-step,
 // data-steps, data-net, data-auc (the last run's ROC AUC from cs.rocAuc), data-train-ms;
 // #view-summary[data-auc] the model shown; #feature-maps[data-example] the jet drawn there.
 
-import { engineChoice } from './engine.js';
+import { chooseEngine, ENGINE_KINDS } from './engine.js';
+import { startWorker } from './worker-rpc.js';
 import { $, errorText, failPage, fmtInt, keepOffline, markReady, showEngineKind, showError } from './page.js';
 import { CLASS_NAMES, DATA, NETS, TRAINING } from './lab/settings.js';
-import { startLabWorker } from './lab/worker-client.js';
 import { drawJet, renderJetLegend } from './lab/jet-image.js';
 import { renderChartLegend, renderXyChart } from './lab/xy-chart.js';
 import { CURVES, renderTrainingCurves } from './lab/training-curves.js';
@@ -26,7 +24,7 @@ const BASE = document.baseURI;
 const TITLES = Object.fromEntries(Object.entries(NETS).map(([k, v]) => [k, v.title]));
 
 const state = {
-  lab: null, ready: false, examples: null, results: new Map(), view: null, example: null,
+  worker: null, stop: null, ready: false, examples: null, results: new Map(), view: null, example: null,
   run: null,  // {net, from, epochs, perEpoch, loss: [[x, y]], accuracy, testLoss, testAccuracy}
   chartTimer: 0,
 };
@@ -102,7 +100,11 @@ function startTraining() {
   $('#train-progress').value = 0;
   setRunning(true);
   drawTrainingCharts();
-  state.lab.train(net, from);
+  const stop = new AbortController();
+  state.stop = stop;
+  const events = (m) => (m.type === 'epoch' ? onEpoch(m) : onProgress(m));
+  state.worker.request('train', { net, from }, { onProgress: events, signal: stop.signal }).then(onResult, onTrainingError)
+    .catch((e) => showError(`Showing the result failed: ${e.message}`));
 }
 
 function onProgress(m) {
@@ -129,7 +131,7 @@ function onEpoch(m) {
 function stopTraining() {
   $('#stop-button').disabled = true;
   $('#run').textContent = 'Stopping… (scoring the test jets with the weights so far)';
-  state.lab.stop();
+  state.stop.abort();
 }
 
 // ---- 3. Results: ROC curves, the model in view, its filters; 5. the comparison
@@ -195,8 +197,10 @@ function drawView() {
 
 // The clicked jet again, through the model now shown (after a new result or another choice).
 function retrace() {
-  if (state.example !== null && state.view) state.lab.trace(state.view, state.example);
+  if (state.example !== null && state.view) trace(state.view, state.example);
 }
+
+const trace = (source, example) => state.worker.request('trace', { source, example }).then(showTrace).catch((e) => showError(errorText(e)));
 
 // ---- 4. One jet through the network
 
@@ -217,20 +221,18 @@ function showTrace(m) {
 function pickJet(k) {
   state.example = k;
   for (const b of document.querySelectorAll('button.jet')) b.setAttribute('aria-pressed', String(b.dataset.example === String(k)));
-  if (state.view) state.lab.trace(state.view, k);
+  if (state.view) trace(state.view, k);
   $('#inside').scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
 // ---- Wiring
 
-function onWorkerError(m) {
-  if (!state.ready) return failPage(`The jet lab could not start: ${m.message}`);
-  showError(m.message);
-  if ($('#run').dataset.state === 'running' && m.during !== 'trace') {  // the run is over: say so, free the buttons
-    $('#run').dataset.state = 'idle';
-    $('#run').textContent = 'Training failed (see the message above).';
-    setRunning(false);
-  }
+// A run that failed is over: say so, free the buttons.
+function onTrainingError(e) {
+  showError(errorText(e));
+  $('#run').dataset.state = 'idle';
+  $('#run').textContent = 'Training failed (see the message above).';
+  setRunning(false);
 }
 
 function onReady(m) {
@@ -242,6 +244,18 @@ function onReady(m) {
   setRunning(false);
   markReady();
   keepOffline(BASE);
+}
+
+// The shipped models, after the page is ready: each result as it is scored; a file that failed
+// is said once both are done.
+async function loadShipped() {
+  const urls = Object.fromEntries(Object.entries(NETS).map(([k, v]) => [k, new URL(v.file, BASE).href]));
+  try {
+    const { errors } = await state.worker.request('shipped', { urls }, { onProgress: onResult });
+    if (errors.length) showError(errors.join(' '));
+  } catch (e) {
+    showError(errorText(e));
+  }
 }
 
 function wire() {
@@ -282,12 +296,10 @@ function main() {
     describeSettings();
     renderChartLegend($('#curve-legend'), CURVES);
     wire();
-    const engine = engineChoice();
-    showEngineKind(engine.kind);
+    showEngineKind(ENGINE_KINDS[chooseEngine()]);
     $('#status').textContent = 'Loading the engine and generating the jets…';
-    state.lab = startLabWorker(BASE, { engineUrl: engine.path, shippedUrls: Object.fromEntries(Object.entries(NETS).map(([k, v]) => [k, v.file])) }, {
-      ready: onReady, result: onResult, progress: onProgress, epoch: onEpoch, trace: showTrace, error: onWorkerError,
-    });
+    state.worker = startWorker('./js/lab/train-worker.js', BASE, { name: 'training worker', onError: (e) => showError(e.message) });
+    state.worker.request('init').then(onReady).then(loadShipped, (e) => failPage(`The jet lab could not start: ${e.message}`));
   } catch (e) {
     failPage(errorText(e));
   }

@@ -1,12 +1,17 @@
 // The jet lab's engine, in a module Web Worker: everything that takes time (generating jets,
 // training, scoring the test set) runs here, so the page never freezes. Training runs in chunks
-// of about TRAINING.chunkMs; between chunks the worker posts its progress and reads its messages,
-// so "stop" and "show this jet's feature maps" are answered within one chunk.
-// Messages in:  init {engineUrl, shippedUrls: {cnn, dnn}} · train {net, from} · stop ·
-//               trace {source, example}
-// Messages out: ready {...} · result {...} (one per shipped model, then one per run) ·
-//               progress {...} · epoch {...} · trace {...} · error {message}
+// of about TRAINING.chunkMs; between chunks the worker sends its progress and reads its messages,
+// so a cancel ("Stop") and "show this jet's feature maps" are answered within one chunk.
+// Requests (the protocol of worker-rpc.js; the engine is the page's build, through engine.js):
+//   init → {ms, trainCount, testCount, averages, examples}: the jets generated
+//   shipped {urls: {cnn, dnn}} → {errors: [message]}; progress: a result per shipped file loaded
+//   train {net, from} → a result; progress: {type: 'progress', step, steps, …} a few times a
+//     second, {type: 'epoch', epoch, loss, accuracy} after each epoch; cancelled: it stops, scores
+//     the weights so far and answers with stopped: true
+//   trace {source, example} → {source, example, layers}: every layer's output for one example jet
+// A result: {key, net, source, parameterCount, auc, rejection50, accuracy, roc, filters, bytes, …}.
 
+import { pause, serveRequests, workerEngine } from '../worker-serve.js';
 import { DATA, SIGNAL, TRAINING } from './settings.js';
 import { rocCurve } from './roc.js';
 
@@ -20,10 +25,7 @@ let examples = [];               // test-set indices of the example jets
 const models = new Map();        // source key ('shipped-cnn', 'cnn', …) → engine model
 const shippedBytes = new Map();  // net → file bytes
 let shippedLoaded = Promise.resolve();  // settles once every shipped file loaded or failed
-let running = false, stopRequested = false;
-
-const post = (message, transfer = []) => self.postMessage(message, transfer);
-const pause = () => new Promise((resolve) => setTimeout(resolve, 0));  // lets queued messages in
+let running = false;
 
 // Deterministic uniform numbers in [0, 1) (mulberry32), for the epoch shuffles.
 function random(seed) {
@@ -90,54 +92,56 @@ async function testPass(model, count = test.count) {
   return { scores, loss: loss / count, accuracy: correct / count };
 }
 
-// What the page shows of a model: ROC, AUC, rejection at ε_S = 50 %, first-layer filters, the
-// file. pass: testPass(model), if already done.
+// What the page shows of a model (a result): ROC, AUC, rejection at ε_S = 50 %, first-layer
+// filters, the file. pass: testPass(model), if already done.
 async function describe(key, model, extra, pass) {
   const { scores, accuracy } = pass ?? await testPass(model);
   const conv = model.architecture.layers.find((l) => l.type === 'conv2d');
   const filters = conv ? model.parameters().find((p) => p.name === `${conv.name}.weight`) : null;
-  post({
-    type: 'result', key, ...extra,
+  return {
+    key, ...extra,
     parameterCount: model.parameterCount(),
     auc: cs.rocAuc(scores, test.labels),
     rejection50: cs.backgroundRejection(scores, test.labels, 0.5),
     accuracy,
     roc: rocCurve(scores, test.labels),
     filters: filters && { name: filters.name, shape: filters.shape, data: filters.data },
-  });
+  };
 }
 
-async function init({ engineUrl, shippedUrls }) {
+async function init() {
   const t0 = performance.now();
-  const { default: createConvScope } = await import(engineUrl);
-  cs = await createConvScope();
+  ({ cs } = await workerEngine());
   test = jets(DATA.testCount, DATA.testSeed);
   train = jets(DATA.trainCount, DATA.trainSeed);
   examples = pickExamples(test.labels, DATA.examplesPerClass);
   const shown = new Float32Array(examples.length * PIXELS);
   examples.forEach((j, k) => shown.set(test.images.subarray(j * PIXELS, (j + 1) * PIXELS), k * PIXELS));
-  post({
-    type: 'ready', ms: performance.now() - t0, trainCount: train.count, testCount: test.count,
+  return {
+    ms: performance.now() - t0, trainCount: train.count, testCount: test.count,
     averages: classAverages(train), examples: { images: shown, labels: examples.map((j) => test.labels[j]) },
-  });
-  shippedLoaded = loadShipped(shippedUrls);
-  await shippedLoaded;
+  };
 }
 
-// The shipped files, after "ready": a Train clicked meanwhile waits for them (they give the
-// architectures), it does not fail.
-async function loadShipped(shippedUrls) {
-  for (const [net, url] of Object.entries(shippedUrls)) {  // one failing file leaves the other
-    try {
-      const bytes = await fetchBytes(url);
-      const model = cs.loadModel(bytes);
-      shippedBytes.set(net, bytes);
-      models.set(`shipped-${net}`, model);
-      await describe(`shipped-${net}`, model, { net, source: 'shipped', bytes });
-    } catch (e) {
-      post({ type: 'error', message: `The shipped ${net.toUpperCase()} model could not be loaded: ${e.message}` });
+// The shipped files, after init: a Train asked for meanwhile waits for them (they give the
+// architectures), it does not fail. One failing file leaves the other.
+function loadShipped({ urls }, { progress }) {
+  shippedLoaded = (async () => {
+    const errors = [];
+    for (const [net, url] of Object.entries(urls)) {
+      try {
+        const bytes = await fetchBytes(url);
+        const model = cs.loadModel(bytes);
+        shippedBytes.set(net, bytes);
+        models.set(`shipped-${net}`, model);
+        progress(await describe(`shipped-${net}`, model, { net, source: 'shipped', bytes }));
+      } catch (e) {
+        errors.push(`The shipped ${net.toUpperCase()} model could not be loaded: ${e.message}`);
+      }
     }
-  }
+    return { errors };
+  })();
+  return shippedLoaded;
 }
 
 // Learning rate at step k of `steps`: linear warm-up, then a cosine down to 0.
@@ -159,18 +163,26 @@ function startingModel(net, from) {
   return model;
 }
 
-async function runTraining({ net, from }) {
-  const model = startingModel(net, from);
+async function runTraining({ net, from }, events) {
+  if (running) throw new Error('a training run is already going');
+  running = true;
   try {
-    await trainModel(model, net, from);
-  } catch (e) {
-    model.delete();
-    throw e;
+    await shippedLoaded;
+    const model = startingModel(net, from);
+    try {
+      return await trainModel(model, net, from, events);
+    } catch (e) {
+      model.delete();
+      throw e;
+    }
+  } finally {
+    running = false;
   }
 }
 
-// Trains model (net's "from" settings), describes it, then keeps it as net's model.
-async function trainModel(model, net, from) {
+// Trains model (net's "from" settings) until done or cancelled, describes it, then keeps it as
+// net's model. → its result
+async function trainModel(model, net, from, { progress, signal }) {
   const { epochs, batch, learningRate: peak } = TRAINING[net][from];
   model.setOptimizer({ optimizer: 'adam' });
   const perEpoch = Math.floor(train.count / batch), steps = epochs * perEpoch;
@@ -178,7 +190,7 @@ async function trainModel(model, net, from) {
   const x = new Float32Array(batch * PIXELS), y = new Int32Array(batch);
   const rnd = random(TRAINING.seed);
   let trainMs = 0, postedMs = 0, step = 0, loss = 0, accuracy = 0, pass = null;
-  post({ type: 'progress', step, steps, epochs, perEpoch, batch });
+  progress({ type: 'progress', step, steps, epochs, perEpoch, batch });
   outer: for (let epoch = 0; epoch < epochs; epoch++) {
     shuffle(order, rnd);
     for (let b = 0; b < perEpoch; b++) {
@@ -197,16 +209,16 @@ async function trainModel(model, net, from) {
       trainMs += performance.now() - c0;
       if (trainMs - postedMs >= TRAINING.chunkMs || b === perEpoch - 1) {
         postedMs = trainMs;
-        post({ type: 'progress', step, steps, epochs, perEpoch, batch, loss, accuracy, trainMs });
+        progress({ type: 'progress', step, steps, epochs, perEpoch, batch, loss, accuracy, trainMs });
         await pause();
-        if (stopRequested) break outer;
+        if (signal.aborted) break outer;
       }
     }
     // the curves' point: all test jets after the last epoch (that pass also gives the ROC), a
     // quick sample of them after the others
     pass = await testPass(model, epoch === epochs - 1 ? test.count : Math.min(test.count, DATA.testSample));
-    post({ type: 'epoch', epoch: epoch + 1, step, loss: pass.loss, accuracy: pass.accuracy });
-    if (stopRequested) break;
+    progress({ type: 'epoch', epoch: epoch + 1, step, loss: pass.loss, accuracy: pass.accuracy });
+    if (signal.aborted) break;
   }
   // stopped early: the last pass (if any) is not of these weights, or not of all jets
   if (step !== steps || !pass) pass = await testPass(model);
@@ -219,9 +231,10 @@ async function trainModel(model, net, from) {
     trained_by: 'ConvScope jet lab (WebAssembly, in the browser)',
     steps: String(step),
   });
-  await describe(net, model, { net, source: 'trained', from, stopped: step < steps, step, steps, trainMs, bytes }, pass);
+  const result = await describe(net, model, { net, source: 'trained', from, stopped: step < steps, step, steps, trainMs, bytes }, pass);
   models.get(net)?.delete();  // after describe: a model that failed there is deleted by runTraining, never kept
   models.set(net, model);
+  return result;
 }
 
 // Every layer's output for one example jet, under the model of `source`.
@@ -230,25 +243,7 @@ function trace({ source, example }) {
   if (!model) throw new Error(`no model "${source}" to show`);
   const j = examples[example];
   const { layers } = model.forward(test.images.subarray(j * PIXELS, (j + 1) * PIXELS));
-  post({ type: 'trace', source, example, layers: layers.map(({ name, type, shape, data }) => ({ name, type, shape, data })) });
+  return { source, example, layers: layers.map(({ name, type, shape, data }) => ({ name, type, shape, data })) };
 }
 
-self.addEventListener('message', async ({ data: message }) => {
-  try {
-    if (message.type === 'init') await init(message);
-    else if (message.type === 'stop') stopRequested = true;
-    else if (message.type === 'trace') trace(message);
-    else if (message.type === 'train') {
-      if (running) return;
-      [running, stopRequested] = [true, false];
-      try {
-        await shippedLoaded;
-        await runTraining(message);
-      } finally {
-        running = false;
-      }
-    }
-  } catch (e) {
-    post({ type: 'error', during: message.type, message: e?.message ?? String(e) });
-  }
-});
+serveRequests({ init, shipped: loadShipped, train: runTraining, trace });

@@ -1,8 +1,9 @@
 // Section 8: learning the filter. The lecture's O-vs-X net (conv 1×3×3 → ReLU → 2×2 max pool →
 // flatten → dense 2 → softmax) starts from the engine's seeded random weights and is trained with
 // Adam on the generated set of lesson/ox-dataset.js. The training runs in a Web Worker
-// (lesson/train-worker.js, its own copy of the engine), never on the page's thread: the page asks
-// for a few steps at a time, once per animation frame, and redraws the filter, the loss and
+// (lesson/train-worker.js, its own copy of the engine, asked through worker-rpc.js), never on the
+// page's thread: the page asks for a few steps at a time, once per animation frame, and redraws
+// the filter, the loss and
 // accuracy curves, the training images the net still gets wrong, and its answers on the lecture's
 // exact O and X from each answer. Pause is the page not asking again, so it stops at once.
 // Handed its elements and the page's base URL; reports errors through onError.
@@ -20,6 +21,7 @@ import { renderBars } from '../render/probabilities.js';
 import { makeOxDataset, describeSample } from './ox-dataset.js';
 import { formatProse } from './window-view.js';
 import { K, TRAINING } from './ox-training.js';
+import { startWorker } from '../worker-rpc.js';
 
 const GUESSING_LOSS = Math.LN2;  // cross-entropy of answering 50/50: −ln ½
 
@@ -64,34 +66,6 @@ function drawThumbnail(canvas, image, flips = []) {
   }
 }
 
-// The worker that trains (train-worker.js) as a function: ask(request) → Promise of its snapshot.
-// Requests are answered in order; a worker that cannot start fails every request with its reason.
-function trainerWorker(baseUrl, search, onBusy) {
-  const url = new URL('./js/lesson/train-worker.js', baseUrl);
-  url.search = search;  // ?engine=scalar reaches the worker's engine too
-  const worker = new Worker(url, { type: 'module' });
-  const pending = new Map();
-  let nextId = 0;
-  const settle = (id, fn) => {
-    const p = pending.get(id);
-    pending.delete(id);
-    onBusy(pending.size > 0);
-    p && fn(p);
-  };
-  worker.addEventListener('message', ({ data }) => settle(data.id, (p) => (data.error === undefined ? p.resolve(data.snapshot) : p.reject(new Error(data.error)))));
-  worker.addEventListener('error', (e) => {
-    e.preventDefault();
-    const error = new Error(`The training worker failed${e.message ? `: ${e.message}` : ' to start'}.`);
-    for (const id of [...pending.keys()]) settle(id, (p) => p.reject(error));
-  });
-  return (request) => new Promise((resolve, reject) => {
-    const id = ++nextId;
-    pending.set(id, { resolve, reject });
-    onBusy(true);
-    worker.postMessage({ id, ...request });
-  });
-}
-
 // els: {strips: {O, X} <ol>, seed <input>, reset, train, step <button>, progress, settings,
 //       filter <table>, filterLegend, bias, lectureFilter <table>, lectureLegend, lectureBias,
 //       lossChart, accuracyChart <svg>, tests: {O, X}: {image <canvas>, list <ul>, verdict}, summary}
@@ -101,7 +75,9 @@ export function createLearnFilter(els, { baseUrl, onError = () => {} }) {
   const { steps: total } = TRAINING;
   const doc = els.train.ownerDocument;
   const view = doc.defaultView;
-  const ask = trainerWorker(baseUrl, view.location.search, (busy) => els.progress.setAttribute('aria-busy', String(busy)));
+  const worker = startWorker('./js/lesson/train-worker.js', baseUrl, {
+    name: 'training worker', onBusy: (busy) => els.progress.setAttribute('aria-busy', String(busy)),
+  });
 
   let snap = null;  // the worker's last answer
   let seed = TRAINING.seed;
@@ -137,7 +113,7 @@ export function createLearnFilter(els, { baseUrl, onError = () => {} }) {
   // Fresh random weights for newSeed; the old ones stay if the engine refuses.
   function reset(newSeed) {
     stop();
-    return ask({ type: 'reset', seed: newSeed }).then((s) => {
+    return worker.request('reset', { seed: newSeed }).then((s) => {
       [snap, seed, state] = [s, newSeed, 'ready'];
       render();
     });
@@ -153,7 +129,7 @@ export function createLearnFilter(els, { baseUrl, onError = () => {} }) {
     frame = view.requestAnimationFrame(() => {
       frame = 0;
       if (state !== 'running') return;
-      ask({ type: 'train', steps: TRAINING.stepsPerFrame }).then((s) => {
+      worker.request('train', { steps: TRAINING.stepsPerFrame }).then((s) => {
         show(s);
         render();
         if (state === 'running') run();
@@ -274,7 +250,7 @@ export function createLearnFilter(els, { baseUrl, onError = () => {} }) {
   els.step.addEventListener('click', () => {
     if (!snap) return;
     stop();
-    ask({ type: 'train', steps: 1 }).then((s) => {
+    worker.request('train', { steps: 1 }).then((s) => {
       show(s);
       if (state !== 'done') state = 'paused';
       render();

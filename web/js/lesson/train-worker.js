@@ -2,22 +2,20 @@
 // holding the lecture's O-vs-X net in its own copy of the engine, trained on the set of
 // lesson/ox-dataset.js (every image in every step). It works only when asked, so stopping is the
 // page not asking again; one request is at most CHUNK_BUDGET_MS of work.
-// In:  {id, type: 'reset', seed} fresh seeded random weights (the old model stays if refused)
-//      {id, type: 'train', steps} up to `steps` training steps
-// Out: {id, snapshot} or {id, error: message}, in the order asked. A snapshot is everything the
-// page draws: {step, losses, correct (per step so far: losses[k], correct[k] after k steps),
+// Requests (the protocol of worker-rpc.js; the engine is the page's build, through engine.js),
+// each answered with a snapshot, in the order asked:
+//   reset {seed}  fresh seeded random weights (the old model stays if refused)
+//   train {steps} up to `steps` training steps
+// A snapshot is everything the page draws: {step, losses, correct (per step so far: losses[k], correct[k] after k steps),
 // params {name: Float32Array}, parameterCount, probs (Float32Array n·2, the training images),
 // lecture {O, X} (probabilities), dead (every ReLU output 0; checked once done), trainMs, longestMs}.
-// The engine build follows the worker URL's ?engine= (engine.js), which the page copies from its own.
 
-import { loadEngine } from '../engine.js';
+import { serveRequests, workerEngine } from '../worker-serve.js';
 import { O_IMAGE, X_IMAGE } from '../lecture-data.js';
 import { OX_INPUT_SIZE } from '../ox-model.js';
 import { makeOxDataset } from './ox-dataset.js';
 import { CHUNK_BUDGET_MS, OX_ARCHITECTURE, TRAINING } from './ox-training.js';
 
-const engine = loadEngine(new URL('../../', import.meta.url).href);  // web/, where engine/ lives
-engine.catch(() => {});  // reported with the first request
 const data = makeOxDataset();
 const lecture = { O: Float32Array.from(O_IMAGE.flat()), X: Float32Array.from(X_IMAGE.flat()) };
 
@@ -88,14 +86,14 @@ function snapshot() {
   };
 }
 
-self.addEventListener('message', async ({ data: { id, type, seed, steps } }) => {
-  try {
-    const { cs } = await engine;
-    if (type === 'reset') reset(cs, seed);
-    else if (type === 'train') train(steps);
-    else throw new Error(`unknown request ${type}`);
-    self.postMessage({ id, snapshot: snapshot() });
-  } catch (e) {
-    self.postMessage({ id, error: e?.message ?? String(e) });
-  }
+serveRequests({
+  async reset({ seed }) {
+    reset((await workerEngine()).cs, seed);
+    return snapshot();
+  },
+  train({ steps }) {
+    if (!model) throw new Error('no model to train yet (reset first)');
+    train(steps);
+    return snapshot();
+  },
 });

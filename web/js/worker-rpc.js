@@ -1,0 +1,75 @@
+// The page's side of a module Web Worker that holds its own copy of the engine (the lesson's and
+// the lab's trainers; any new panel's worker). The worker's side is worker-serve.js.
+//
+// The protocol (structured-clone messages):
+//   page → worker  {id, type, args}   a request: run handler `type` of the worker with args
+//                  {cancel: id}       ask request id to stop early (the handler decides what that
+//                                     means: the lab's training stops and still answers)
+//   worker → page  {id, progress}     zero or more progress events of request id
+//                  {id, result}       its answer, once; or
+//                  {id, error}        why it failed (a message), once
+// Requests run in the order sent; an async handler may still be working when the next starts.
+// Request "engine" is sent first, by startWorker: the engine build this page chose (engine.js: the
+// SIMD probe or ?engine=) and the site's base URL, so the worker loads the same build through
+// engine.js; a worker that cannot load it fails each request that needs the engine with the reason.
+//
+// startWorker(path, baseUrl, {name, onBusy, onError}) → {request(type, args, {onProgress,
+//   signal}) → Promise of the result, engine (Promise of {kind}), terminate()}
+//   path: the worker's module, relative to baseUrl (e.g. './js/lab/train-worker.js');
+//   name: what messages call it ("training worker"); onBusy(busy): true while requests are open;
+//   onError(Error): a progress handler of the page that threw (the request itself goes on).
+// A worker whose script cannot load or run fails every open request with "The <name> failed…".
+
+import { chooseEngine } from './engine.js';
+
+export function startWorker(path, baseUrl, { name = 'worker', onBusy = () => {}, onError = () => {} } = {}) {
+  const worker = new Worker(new URL(path, baseUrl), { type: 'module' });
+  const pending = new Map();  // id → {resolve, reject, onProgress}
+  let nextId = 0;
+  let broken = null;  // the Error of a worker that died: every later request fails with it
+
+  const settle = (id) => {
+    const p = pending.get(id);
+    pending.delete(id);
+    if (pending.size === 0) onBusy(false);
+    return p;
+  };
+  const failAll = (error) => {
+    broken = error;
+    for (const id of [...pending.keys()]) settle(id).reject(error);
+  };
+
+  worker.addEventListener('message', ({ data }) => {
+    if (!pending.has(data.id)) return;  // a cancelled or failed request's late message
+    if ('progress' in data) {
+      try {
+        pending.get(data.id).onProgress(data.progress);
+      } catch (e) {  // a drawing that fails is reported, never left half done in silence
+        onError(new Error(`Showing the ${name}'s progress failed: ${e.message}`));
+      }
+      return;
+    }
+    const p = settle(data.id);
+    if (data.error === undefined) p.resolve(data.result);
+    else p.reject(new Error(data.error));
+  });
+  worker.addEventListener('error', (e) => {
+    e.preventDefault();
+    failAll(new Error(`The ${name} failed${e.message ? `: ${e.message}` : ' to start'}.`));
+  });
+  worker.addEventListener('messageerror', () => failAll(new Error(`A message from the ${name} could not be read.`)));
+
+  function request(type, args = {}, { onProgress = () => {}, signal } = {}) {
+    if (broken) return Promise.reject(broken);
+    const id = ++nextId;
+    const answer = new Promise((resolve, reject) => pending.set(id, { resolve, reject, onProgress }));
+    onBusy(true);
+    worker.postMessage({ id, type, args });
+    signal?.addEventListener('abort', () => pending.has(id) && worker.postMessage({ cancel: id }), { once: true });
+    return answer;
+  }
+
+  const engine = request('engine', { build: chooseEngine(), baseUrl: new URL('./', baseUrl).href });
+  engine.catch(() => {});  // the requests that need the engine fail with the reason
+  return { request, engine, terminate: () => worker.terminate() };
+}
