@@ -28,14 +28,9 @@ import { renderPrediction } from '../render/probabilities.js';
 import { layerGeometry } from '../render/receptive-field.js';
 import { renderModelOptions, renderSampleStrip } from '../render/choosers.js';
 import { modelTexts, renderModelInfo, renderModelTexts } from '../render/model-info.js';
+import { MODELS, SAMPLES_FILE } from './model-files.js';
 
 const BASE = document.baseURI;
-const query = new URLSearchParams(location.search);
-const MODELS = [
-  { key: 'cnn', title: 'CNN', note: 'convolution + pooling layers', file: query.get('model') || './models/mnist-cnn.safetensors' },
-  { key: 'dnn', title: 'DNN 784-30-10', note: 'fully connected only', file: query.get('compare') || './models/mnist-dnn.safetensors' },
-];
-const SAMPLES_FILE = './models/mnist-samples.json';
 
 const state = {
   cs: null, models: new Map(), current: null, geoms: [], views: [],
