@@ -66,7 +66,9 @@ async function coldLoad(browser, url) {
       // when each file started downloading (ms since navigation): how many waves the load takes
       const requests = performance.getEntriesByType('resource').map((e) => ({ name: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd, initiator: e.initiatorType }));
       const nav = performance.getEntriesByType('navigation')[0];
-      return { ...m, htmlEnd: nav?.responseEnd, requests };
+      // the page's own marks (convscope:engine, :models, …), where it sets them
+      const pageMarks = Object.fromEntries(performance.getEntriesByType('mark').filter((e) => e.name.startsWith('convscope:')).map((e) => [e.name.slice(10), e.startTime]));
+      return { ...m, htmlEnd: nav?.responseEnd, requests, pageMarks };
     });
     if (r.readyState !== 'true') throw new Error(`${url}: body[data-ready="${r.readyState}"] ${errors.join('; ')}`);
     return r;
@@ -143,11 +145,13 @@ export async function runPages({ runs = 5, strokes = 9, log = console.log } = {}
         // the last module, wasm or model to start downloading, and the HTML's arrival
         lastRequestStartMedianMs: median(samples.map((s) => Math.max(...code(s).map((q) => q.start)))),
         htmlEndMedianMs: median(samples.map((s) => s.htmlEnd)),
+        pageMarksMedianMs: Object.fromEntries(Object.keys(samples[0].pageMarks).map((k) => [k, median(samples.map((s) => s.pageMarks[k]))])),
         requests: code(samples[samples.length - 1]).map((q) => `${q.start.toFixed(0)}–${q.end.toFixed(0)} ms ${q.name}`),
       };
       log(`  ${name}: ready ${out.pages[name].readyMedianMs.toFixed(0)} ms median of ${runs}` +
         (first.length ? `, first prediction ${out.pages[name].firstPredictionMedianMs.toFixed(0)} ms` : '') +
-        `; last file requested at ${out.pages[name].lastRequestStartMedianMs.toFixed(0)} ms`);
+        `; last file requested at ${out.pages[name].lastRequestStartMedianMs.toFixed(0)} ms` +
+        Object.entries(out.pages[name].pageMarksMedianMs).map(([k, v]) => `; ${k} ${v.toFixed(0)}`).join(''));
     }
     out.drawing = await drawingUpdates(browser, base + 'index.html', strokes);
     log(`  drawing: ${out.drawing.updates} updates, engine median ${out.drawing.engineMedianMs?.toFixed(2)} ms, whole p95 ${out.drawing.updateP95Ms.toFixed(2)} ms`);

@@ -93,6 +93,7 @@ function pagesTable(pages) {
     if (p.firstPredictionMedianMs !== undefined)
       rows.push([`${name}: navigation → first prediction (a test digit clicked at ready)`, `${p.firstPredictionMedianMs.toFixed(0)} ms`, `${Math.min(...p.firstPredictionMs).toFixed(0)}–${Math.max(...p.firstPredictionMs).toFixed(0)}`, `≤ ${target} ms`, p.firstPredictionMedianMs <= target ? 'met' : 'NOT met']);
     rows.push([`${name}: last module/wasm/model request starts (HTML in at ${p.htmlEndMedianMs.toFixed(0)} ms)`, `${p.lastRequestStartMedianMs.toFixed(0)} ms`, '', '', '']);
+    for (const [k, v] of Object.entries(p.pageMarksMedianMs ?? {})) rows.push([`${name}: the page's mark ${k}`, `${v.toFixed(0)} ms`, '', '', '']);
   }
   const d = pages.drawing;
   if (d) {

@@ -17,7 +17,8 @@
 //   --scalar (also our scalar build as an extra column),
 //   --baseline=DIR (a folder with another build's convscope.mjs + .wasm, e.g. today's engine: its
 //   training throughput is measured beside ours, for the "≥ 2× today's" target)
-// A full run takes ~15 minutes on a 2-core machine; `--only=node --parts=conv` about one.
+// On a busy 2-core machine (load 13-38): the Node half with --quick ~8 minutes, the pages ~12;
+// `--only=node --parts=conv` about one.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';

@@ -533,8 +533,18 @@ val preprocess_placed(const val& pixels, const val& width, const val& height, co
       return static_cast<std::size_t>(std::min(d, 1e9));
     };
     const std::size_t w = side(width), h = side(height);
-    const auto bytes = emscripten::convertJSArrayToNumberVector<std::uint8_t>(pixels);
-    const auto out = convscope::preprocess_mnist_style(bytes.data(), bytes.size(), w, h, placement);
+    // The drawing page calls this at every stroke move: the ink goes into a buffer kept between
+    // calls (one TypedArray.set), not a new zero-filled vector per call. A size that does not
+    // fit the canvas is refused by the engine before it reads a byte.
+    static std::vector<std::uint8_t> ink;
+    const double length = pixels["length"].as<double>();
+    const bool fits = w <= convscope::kMaxCanvasSide && h <= convscope::kMaxCanvasSide && length == static_cast<double>(w * h);
+    const std::size_t n = fits ? w * h : static_cast<std::size_t>(std::min(std::max(length, 0.0), 1e15));
+    if (fits) {
+      if (ink.size() < n) ink.resize(n);
+      val(emscripten::typed_memory_view(n, ink.data())).call<void>("set", pixels);
+    }
+    const auto out = convscope::preprocess_mnist_style(ink.data(), n, w, h, placement);
     return float32_array(out.data(), out.size());
   });
 }

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "error.hpp"
@@ -45,6 +47,30 @@ double box_origin(std::size_t n, double s) {
   return -(static_cast<double>(kMnistBox) - scaled) / 2.0 / s;
 }
 
+// Index of the first nonzero byte of row[0, n), or n.
+std::size_t first_ink(const std::uint8_t* row, std::size_t n) {
+  std::size_t x = 0;
+  for (; x + 8 <= n; x += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, row + x, 8);
+    if (word != 0) break;
+  }
+  while (x < n && row[x] == 0) ++x;
+  return x;
+}
+
+// Index of the last nonzero byte of row[0, n) (the row has one).
+std::size_t last_ink(const std::uint8_t* row, std::size_t n) {
+  std::size_t end = n;
+  for (; end >= 8; end -= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, row + end - 8, 8);
+    if (word != 0) break;
+  }
+  while (end > 0 && row[end - 1] == 0) --end;
+  return end - 1;
+}
+
 }  // namespace
 
 std::vector<float> preprocess_mnist_style(const std::uint8_t* pixels, std::size_t size,
@@ -57,16 +83,18 @@ std::vector<float> preprocess_mnist_style(const std::uint8_t* pixels, std::size_
                 " pixels need " + std::to_string(width * height) + " bytes, got " +
                 std::to_string(size));
 
-  // Bounding box [x0, x1) × [y0, y1) of the ink.
+  // Bounding box [x0, x1) × [y0, y1) of the ink: per row, its first and last inked pixel (the
+  // pad is mostly blank: blank stretches are skipped 8 bytes at a time; this runs per stroke move).
   std::size_t x0 = width, x1 = 0, y0 = height, y1 = 0;
-  for (std::size_t y = 0; y < height; ++y)
-    for (std::size_t x = 0; x < width; ++x) {
-      if (pixels[y * width + x] == 0) continue;
-      x0 = std::min(x0, x);
-      x1 = std::max(x1, x + 1);
-      y0 = std::min(y0, y);
-      y1 = std::max(y1, y + 1);
-    }
+  for (std::size_t y = 0; y < height; ++y) {
+    const std::uint8_t* row = pixels + y * width;
+    const std::size_t first = first_ink(row, width);
+    if (first == width) continue;
+    x0 = std::min(x0, first);
+    x1 = std::max(x1, last_ink(row, width) + 1);
+    y0 = std::min(y0, y);
+    y1 = y + 1;
+  }
   if (x1 == 0) throw Error("nothing drawn");
   const std::size_t bw = x1 - x0, bh = y1 - y0;
 

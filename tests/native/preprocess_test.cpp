@@ -138,6 +138,39 @@ TEST(Preprocess, UsesOnlyTheBoundingBoxSoPositionAndCanvasSizeDoNotMatter) {
   for (std::size_t i = 0; i < out_a.size(); ++i) EXPECT_NEAR(out_a[i], out_b[i], 1e-5) << i;
 }
 
+// The bounding box is found 8 bytes at a time: ink at every offset within a word, at the first
+// and last column, on canvases whose width is no multiple of 8, gives what the same ink cropped
+// to its box (found here pixel by pixel) gives alone.
+TEST(Preprocess, FindsTheBoundingBoxWhereverTheInkIs) {
+  std::uint32_t seed = 7;
+  auto next = [&seed](std::size_t n) {
+    seed = seed * 1664525u + 1013904223u;
+    return static_cast<std::size_t>((seed >> 8) % n);
+  };
+  for (std::size_t width : {1u, 7u, 8u, 9u, 13u, 37u, 280u}) {
+    for (int trial = 0; trial < 20; ++trial) {
+      const std::size_t height = 1 + next(40);
+      Canvas c(width, height);
+      const std::size_t dots = 1 + next(4);
+      for (std::size_t d = 0; d < dots; ++d) c.px[next(height) * width + next(width)] = static_cast<std::uint8_t>(1 + next(255));
+      if (trial % 4 == 0) c.px[next(height) * width] = 200;                  // first column
+      if (trial % 4 == 1) c.px[next(height) * width + width - 1] = 200;      // last column
+      std::size_t x0 = width, x1 = 0, y0 = height, y1 = 0;
+      for (std::size_t y = 0; y < height; ++y)
+        for (std::size_t x = 0; x < width; ++x)
+          if (c.px[y * width + x]) {
+            x0 = std::min(x0, x), x1 = std::max(x1, x + 1), y0 = std::min(y0, y), y1 = std::max(y1, y + 1);
+          }
+      Canvas box(x1 - x0, y1 - y0);
+      for (std::size_t y = y0; y < y1; ++y)
+        for (std::size_t x = x0; x < x1; ++x) box.px[(y - y0) * box.w + x - x0] = c.px[y * width + x];
+      const auto got = c.run(), want = box.run();
+      for (std::size_t i = 0; i < got.size(); ++i)
+        ASSERT_EQ(got[i], want[i]) << "width " << width << " trial " << trial << " value " << i;
+    }
+  }
+}
+
 TEST(Preprocess, SmallDrawingsAreScaledUp) {
   Canvas c(100, 100);
   c.fill(47, 20, 5, 5);  // 5 × 5 -> 20 × 20

@@ -76,13 +76,26 @@ export async function loadEngine(baseUrl, build = chooseEngine()) {
 export const LOAD_ADVICE = 'Reload the page to try again. If it keeps failing, check your internet connection ' +
   '(after one complete visit the pages also work offline), or try another, up-to-date browser.';
 
+// Downloads started early (a page's start script, from its <head>), each handed to the first
+// fetchBytes of the same URL.
+const early = new Map();
+export function prefetch(url, baseUrl) {
+  const href = new URL(url, baseUrl).href;
+  if (early.has(href)) return;
+  const response = fetch(href);
+  response.catch(() => {});  // reported by fetchBytes
+  early.set(href, response);
+}
+
 // GET url (relative to baseUrl) → Uint8Array; onProgress(loaded, total) as bytes arrive (total 0
 // when the server does not say). Throws an Error naming the file and the HTTP status.
 export async function fetchBytes(url, baseUrl, onProgress = () => {}) {
   const href = new URL(url, baseUrl).href;
+  const started = early.get(href);
+  early.delete(href);
   let response;
   try {
-    response = await fetch(href);
+    response = await (started ?? fetch(href));
   } catch (e) {
     throw new Error(`${url}: could not download (${e.message})`);
   }

@@ -9,6 +9,7 @@
 // The element needs `touch-action: none` (CSS) so touch draws instead of scrolling.
 
 const INK = '#111111';
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;  // RGBA's alpha is then a word's top byte
 const MIN_STEP = 0.75;  // backing pixels between recorded points
 
 export class DrawPad {
@@ -45,12 +46,20 @@ export class DrawPad {
     return this.strokes.length + (this.active ? 1 : 0);
   }
 
-  // {pixels: Uint8Array(width·height), width, height}: the alpha channel, row-major.
+  // {pixels: Uint8Array(width·height), width, height}: the alpha channel, row-major. It runs at
+  // every stroke move: the array is the pad's own, refilled by the next call (copy it to keep it),
+  // and read four bytes at a time.
   ink() {
     const { width, height } = this.canvas;
     const rgba = this.ctx.getImageData(0, 0, width, height).data;
-    const pixels = new Uint8Array(width * height);
-    for (let i = 0, j = 3; i < pixels.length; i++, j += 4) pixels[i] = rgba[j];
+    if (this.inkPixels?.length !== width * height) this.inkPixels = new Uint8Array(width * height);
+    const pixels = this.inkPixels;
+    if (LITTLE_ENDIAN) {
+      const words = new Uint32Array(rgba.buffer, rgba.byteOffset, pixels.length);
+      for (let i = 0; i < pixels.length; i++) pixels[i] = words[i] >>> 24;
+    } else {
+      for (let i = 0, j = 3; i < pixels.length; i++, j += 4) pixels[i] = rgba[j];
+    }
     return { pixels, width, height };
   }
 

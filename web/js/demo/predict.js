@@ -27,14 +27,21 @@ export function decodeSample({ index, label, pixels }, width = 28, height = 28) 
 }
 
 // One forward pass → {input, trace, probs, best, confidence, label}. The probabilities are the
-// last layer's output (a softmax for the shipped models).
+// last layer's output (a softmax for the shipped models). The trace is the engine's forwardView:
+// every layer's data a view of wasm memory, in one object the model hands back call after call —
+// no copies, no objects per layer per stroke move. Valid until the next runModel of this model,
+// or until the engine's memory grows (then its arrays read as empty: see traceIsLive).
 export function runModel(loaded, input) {
-  const trace = loaded.model.forward(input);
+  const trace = loaded.model.forwardView(input);
   const probs = trace.output;
   let best = 0;
   for (let i = 1; i < probs.length; i++) if (probs[i] > probs[best]) best = i;
   return { input, trace, probs, best, confidence: probs[best], label: loaded.labels[best] ?? String(best) };
 }
+
+// False once the wasm memory has grown under a trace's views (another model loaded, say): run
+// the model again before reading it.
+export const traceIsLive = (trace) => trace.output.length > 0;
 
 // A loaded model with what the page shows about it. bytes: the .safetensors file.
 // → {name, model, architecture, labels, params, accuracy (0..1 or null), metadata, weights}

@@ -4,10 +4,11 @@
 // Handed its elements, the engine and a loader for the shipped CNN.
 
 import { buildOxModel } from '../ox-model.js';
+import { fmtInt } from '../page.js';
 import { countParameters } from './trace.js';
 import { dnnModel, DNN_LAYERS, readTensorShapes } from './models.js';
 
-const fmt = (n) => n.toLocaleString('en-US');
+const fmt = fmtInt;
 const product = (shape) => shape.reduce((a, b) => a * b, 1);
 
 function checkLine(el, pageTotal, engineTotal) {
