@@ -92,6 +92,32 @@ val kernel_conv2d_batch(bool fast, const val& g, int n, bool relu, const val& in
   });
 }
 
+// n samples [N,IC,H,W] -> [N,OC,OH/2,OW/2]: conv + bias + ReLU + 2×2 max pool, fused.
+val kernel_conv2d_relu_maxpool(bool fast, const val& g, int n, const val& in, const val& weight,
+                               const val& bias) {
+  return guarded([&] {
+    if (n < 1) throw convscope::Error("conv2d relu maxpool: n must be at least 1");
+    const convscope::kernels::Conv2dGeometry c = conv_geometry_from(g);
+    if (!convscope::kernels::conv2d_fuses_maxpool2x2(c))
+      throw convscope::Error("conv2d relu maxpool: needs stride 1 and a map of at least 2×2");
+    const std::size_t ns = n;
+    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
+    require_length(x, ns * c.ic * c.h * c.w, "in");
+    require_length(w, c.oc * c.ic * c.win.kh * c.win.kw, "weight");
+    require_length(b, c.oc, "bias");
+    std::vector<float> out(ns * c.oc * (c.oh / 2) * (c.ow / 2), NAN);
+    if (fast) {
+      std::vector<float> scratch(convscope::kernels::conv2d_batch_scratch_floats(c, ns), NAN);
+      convscope::kernels::conv2d_relu_maxpool2x2_batch_f32_vec4(c, ns, x.data(), w.data(), b.data(),
+                                                                out.data(), scratch.data());
+    } else {
+      convscope::kernels::conv2d_relu_maxpool2x2_batch_f32_scalar(c, ns, x.data(), w.data(), b.data(),
+                                                                  out.data());
+    }
+    return float32_array(out.data(), out.size());
+  });
+}
+
 // g: {c, h, w, kh, kw, sh, sw}; kind "max" or "average"
 val kernel_pool2d(bool fast, const std::string& kind, const val& g, const val& in) {
   return guarded([&] {
@@ -181,5 +207,6 @@ EMSCRIPTEN_BINDINGS(convscope_kernels_test) {
   function("kernelDense", &kernel_dense);
   function("kernelConv2dBatch", &kernel_conv2d_batch);
   function("kernelDenseBatch", &kernel_dense_batch);
+  function("kernelConv2dReluMaxpool", &kernel_conv2d_relu_maxpool);
   function("benchConv2dBatch", &bench_conv2d_batch);
 }

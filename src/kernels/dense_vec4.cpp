@@ -21,13 +21,13 @@ void dense_block(std::size_t in, std::size_t out, const float* x, const float* w
     for (int o = 0; o < O; ++o) wv[o] = load4(w + o * in + i);
     for (int s = 0; s < S; ++s) {
       const f32x4 xv = load4(x + s * in + i);
-      for (int o = 0; o < O; ++o) acc[s][o] += wv[o] * xv;
+      for (int o = 0; o < O; ++o) acc[s][o] = madd4(acc[s][o], wv[o], xv);
     }
   }
   for (int s = 0; s < S; ++s)
     for (int o = 0; o < O; ++o) {
       float sum = sum4(acc[s][o]);
-      for (std::size_t q = i; q < in; ++q) sum += w[o * in + q] * x[s * in + q];
+      for (std::size_t q = i; q < in; ++q) sum = madd1(sum, w[o * in + q], x[s * in + q]);
       const float v = bias[o] + sum;
       y[s * out + o] = relu && !(v > 0.0f) ? 0.0f : v;
     }

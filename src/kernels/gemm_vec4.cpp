@@ -1,78 +1,51 @@
-// Fast C[M,N] += A[M,K]·B[K,N]: register tiles of ROWS×(4·VECS) accumulators. For each k, one
-// row of B is loaded once and multiplied by ROWS broadcast elements of A. Column tails of fewer
-// than 4 fall back to scalar; row tails use smaller tiles.
+// Fast C[M,N] (+)= A[M,K]·B[K,N] (and + bias): tile_vec4.hpp's ROWS × 8 and ROWS × 4 tiles over
+// B's columns, A broadcast from its rows (a_row = lda, a_col = 1); column tails of fewer than 4
+// one at a time with madd1 (same order and rounding as a lane), row tails in smaller tiles.
+// gemm_nt (C += A·Bᵀ) is a different shape, dot products of contiguous rows, below.
 #include "kernels/kernels.hpp"
 #include "kernels/simd.hpp"
+#include "kernels/tile_vec4.hpp"
 
 namespace convscope::kernels {
 namespace {
 
-template <int ROWS, int VECS>
-void tile(std::size_t k, const float* a, std::size_t lda, const float* b, std::size_t ldb,
-          float* c, std::size_t ldc) {
-  f32x4 acc[ROWS][VECS];
-  for (int r = 0; r < ROWS; ++r)
-    for (int v = 0; v < VECS; ++v) acc[r][v] = load4(c + r * ldc + 4 * v);
-  for (std::size_t p = 0; p < k; ++p) {
-    f32x4 row[VECS];
-    for (int v = 0; v < VECS; ++v) row[v] = load4(b + p * ldb + 4 * v);
-    for (int r = 0; r < ROWS; ++r) {
-      const f32x4 ar = splat4(a[r * lda + p]);
-      for (int v = 0; v < VECS; ++v) acc[r][v] += ar * row[v];
-    }
-  }
-  for (int r = 0; r < ROWS; ++r)
-    for (int v = 0; v < VECS; ++v) store4(c + r * ldc + 4 * v, acc[r][v]);
-}
-
-// All column blocks of a band of ROWS rows.
+// All column blocks of a band of ROWS rows; bias: C = bias + A·B, else C += A·B.
 template <int ROWS>
 void band(std::size_t n, std::size_t k, const float* a, std::size_t lda, const float* b,
-          std::size_t ldb, float* c, std::size_t ldc) {
+          std::size_t ldb, const float* bias, float* c, std::size_t ldc) {
+  const auto brow = [&](std::size_t j) { return [=](std::size_t p) { return b + p * ldb + j; }; };
   std::size_t j = 0;
-  for (; j + 8 <= n; j += 8) tile<ROWS, 2>(k, a, lda, b + j, ldb, c + j, ldc);
-  for (; j + 4 <= n; j += 4) tile<ROWS, 1>(k, a, lda, b + j, ldb, c + j, ldc);
-  for (; j < n; ++j)
-    for (int r = 0; r < ROWS; ++r) {
-      float sum = 0;
-      for (std::size_t p = 0; p < k; ++p) sum += a[r * lda + p] * b[p * ldb + j];
-      c[r * ldc + j] += sum;
-    }
-}
-
-// C = bias + A·B for a ROWS × 4·VECS tile: accumulators start at the bias, nothing is read from C.
-template <int ROWS, int VECS>
-void bias_tile(std::size_t k, const float* a, std::size_t lda, const float* b, std::size_t ldb,
-               const float* bias, float* c, std::size_t ldc) {
-  f32x4 acc[ROWS][VECS];
-  for (int r = 0; r < ROWS; ++r)
-    for (int v = 0; v < VECS; ++v) acc[r][v] = splat4(bias[r]);
-  for (std::size_t p = 0; p < k; ++p) {
-    f32x4 row[VECS];
-    for (int v = 0; v < VECS; ++v) row[v] = load4(b + p * ldb + 4 * v);
-    for (int r = 0; r < ROWS; ++r) {
-      const f32x4 ar = splat4(a[r * lda + p]);
-      for (int v = 0; v < VECS; ++v) acc[r][v] += ar * row[v];
-    }
+  for (; j + 8 <= n; j += 8) {
+    Tile<ROWS, 2> t;
+    bias ? t.fill_rows(bias) : t.load(c + j, ldc);
+    t.madd(k, a, lda, 1, brow(j));
+    t.store(c + j, ldc, false);
   }
-  for (int r = 0; r < ROWS; ++r)
-    for (int v = 0; v < VECS; ++v) store4(c + r * ldc + 4 * v, acc[r][v]);
-}
-
-// All column blocks of a band of ROWS rows; the last < 4 columns one at a time, in the same
-// order of operations as the vector lanes.
-template <int ROWS>
-void bias_band(std::size_t n, std::size_t k, const float* a, std::size_t lda, const float* b,
-               std::size_t ldb, const float* bias, float* c, std::size_t ldc) {
-  std::size_t j = 0;
-  for (; j + 8 <= n; j += 8) bias_tile<ROWS, 2>(k, a, lda, b + j, ldb, bias, c + j, ldc);
-  for (; j + 4 <= n; j += 4) bias_tile<ROWS, 1>(k, a, lda, b + j, ldb, bias, c + j, ldc);
+  for (; j + 4 <= n; j += 4) {
+    Tile<ROWS, 1> t;
+    bias ? t.fill_rows(bias) : t.load(c + j, ldc);
+    t.madd(k, a, lda, 1, brow(j));
+    t.store(c + j, ldc, false);
+  }
   for (; j < n; ++j)
     for (int r = 0; r < ROWS; ++r) {
-      float sum = bias[r];
-      for (std::size_t p = 0; p < k; ++p) sum += a[r * lda + p] * b[p * ldb + j];
+      float sum = bias ? bias[r] : c[r * ldc + j];
+      for (std::size_t p = 0; p < k; ++p) sum = madd1(sum, a[r * lda + p], b[p * ldb + j]);
       c[r * ldc + j] = sum;
     }
+}
+
+void bands(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
+           const float* b, std::size_t ldb, const float* bias, float* c, std::size_t ldc) {
+  std::size_t i = 0;
+  for (; i + 4 <= m; i += 4) band<4>(n, k, a + i * lda, lda, b, ldb, bias ? bias + i : nullptr, c + i * ldc, ldc);
+  const float* bi = bias ? bias + i : nullptr;
+  switch (m - i) {
+    case 3: band<3>(n, k, a + i * lda, lda, b, ldb, bi, c + i * ldc, ldc); break;
+    case 2: band<2>(n, k, a + i * lda, lda, b, ldb, bi, c + i * ldc, ldc); break;
+    case 1: band<1>(n, k, a + i * lda, lda, b, ldb, bi, c + i * ldc, ldc); break;
+    default: break;
+  }
 }
 
 }  // namespace
@@ -80,26 +53,12 @@ void bias_band(std::size_t n, std::size_t k, const float* a, std::size_t lda, co
 void gemm_bias_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a,
                         std::size_t lda, const float* b, std::size_t ldb, const float* bias,
                         float* c, std::size_t ldc) {
-  std::size_t i = 0;
-  for (; i + 4 <= m; i += 4) bias_band<4>(n, k, a + i * lda, lda, b, ldb, bias + i, c + i * ldc, ldc);
-  switch (m - i) {
-    case 3: bias_band<3>(n, k, a + i * lda, lda, b, ldb, bias + i, c + i * ldc, ldc); break;
-    case 2: bias_band<2>(n, k, a + i * lda, lda, b, ldb, bias + i, c + i * ldc, ldc); break;
-    case 1: bias_band<1>(n, k, a + i * lda, lda, b, ldb, bias + i, c + i * ldc, ldc); break;
-    default: break;
-  }
+  bands(m, n, k, a, lda, b, ldb, bias, c, ldc);
 }
 
 void gemm_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
                    const float* b, std::size_t ldb, float* c, std::size_t ldc) {
-  std::size_t i = 0;
-  for (; i + 4 <= m; i += 4) band<4>(n, k, a + i * lda, lda, b, ldb, c + i * ldc, ldc);
-  switch (m - i) {
-    case 3: band<3>(n, k, a + i * lda, lda, b, ldb, c + i * ldc, ldc); break;
-    case 2: band<2>(n, k, a + i * lda, lda, b, ldb, c + i * ldc, ldc); break;
-    case 1: band<1>(n, k, a + i * lda, lda, b, ldb, c + i * ldc, ldc); break;
-    default: break;
-  }
+  bands(m, n, k, a, lda, b, ldb, nullptr, c, ldc);
 }
 
 // C += A·Bᵀ: for each row i of A, dot products with four rows of B at once (four vector
@@ -116,11 +75,11 @@ void gemm_nt_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* 
       std::size_t p = 0;
       for (; p + 4 <= k; p += 4) {
         const f32x4 av = load4(ai + p);
-        for (int r = 0; r < 4; ++r) acc[r] += av * load4(b0 + r * ldb + p);
+        for (int r = 0; r < 4; ++r) acc[r] = madd4(acc[r], av, load4(b0 + r * ldb + p));
       }
       for (int r = 0; r < 4; ++r) {
         float sum = sum4(acc[r]);
-        for (std::size_t q = p; q < k; ++q) sum += ai[q] * b0[r * ldb + q];
+        for (std::size_t q = p; q < k; ++q) sum = madd1(sum, ai[q], b0[r * ldb + q]);
         c[i * ldc + j + r] += sum;
       }
     }
@@ -128,9 +87,9 @@ void gemm_nt_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* 
       const float* bj = b + j * ldb;
       f32x4 acc = splat4(0);
       std::size_t p = 0;
-      for (; p + 4 <= k; p += 4) acc += load4(ai + p) * load4(bj + p);
+      for (; p + 4 <= k; p += 4) acc = madd4(acc, load4(ai + p), load4(bj + p));
       float sum = sum4(acc);
-      for (; p < k; ++p) sum += ai[p] * bj[p];
+      for (; p < k; ++p) sum = madd1(sum, ai[p], bj[p]);
       c[i * ldc + j] += sum;
     }
   }

@@ -1,6 +1,6 @@
 // Compute kernels: raw pointers and sizes, one sample at a time, no allocation.
-// Each op has a plain reference (*_scalar) and a fast twin (*_vec4, see simd.hpp); tests compare
-// the two on many random shapes. Names: <op>_<type>_<isa>.
+// Each op has a plain reference (*_scalar) and a fast twin (*_vec4, see simd.hpp; its register
+// tile in tile_vec4.hpp); tests compare the two on many random shapes. Names: <op>_<type>_<isa>.
 #pragma once
 #include <cstddef>
 
@@ -27,8 +27,9 @@ std::size_t conv2d_scratch_floats(const Conv2dGeometry& g);
 // out = max(conv, 0) (conv + bias + ReLU fused, for callers that need no pre-activation values).
 void conv2d_batch_f32_scalar(const Conv2dGeometry& g, std::size_t n, const float* in,
                              const float* weight, const float* bias, bool relu, float* out);
-// Same, fast. Stride 1: direct, register tiles of 4 channels × 8 columns reading a zero-padded
-// copy of each sample in place (no im2col), bias and ReLU applied at the store. Other strides:
+// Same, fast. Stride 1: direct (conv2d_direct_4x8_vec4 in conv2d_vec4.cpp), register tiles of
+// 4 channels × 8 positions of a zero-padded copy of each sample read in place (no im2col), weights
+// packed for the tile, bias and ReLU applied at the store. Other strides:
 // im2col over groups of samples (cols [IC·KH·KW, G·OH·OW], G chosen so cols stays in cache),
 // one gemm_bias_f32_vec4 per group, then each sample's maps put in place (and the ReLU).
 // scratch holds conv2d_batch_scratch_floats(g, n) floats.
@@ -36,6 +37,17 @@ void conv2d_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* 
                            const float* weight, const float* bias, bool relu, float* out,
                            float* scratch);
 std::size_t conv2d_batch_scratch_floats(const Conv2dGeometry& g, std::size_t n);
+
+// conv2d + bias + ReLU + 2×2 max pool (stride 2, floor), fused for predictions: in [N,IC,H,W] ->
+// out [N,OC,OH/2,OW/2], out = maxpool(max(conv, 0)), the same bits as the three layers one after
+// the other. The fast twin never writes the full-size map out; it needs
+// conv2d_fuses_maxpool2x2(g) (stride 1, OH and OW ≥ 2) and conv2d_batch_scratch_floats(g, n).
+void conv2d_relu_maxpool2x2_batch_f32_scalar(const Conv2dGeometry& g, std::size_t n, const float* in,
+                                             const float* weight, const float* bias, float* out);
+bool conv2d_fuses_maxpool2x2(const Conv2dGeometry& g);
+void conv2d_relu_maxpool2x2_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* in,
+                                           const float* weight, const float* bias, float* out,
+                                           float* scratch);
 
 // Backward of conv2d for one sample, given dout = dL/dout [OC,OH,OW]:
 //   dweight[o][i][ky][kx] += Σ_y,x dout[o][y][x] · in[i][y·SH+ky-PT][x·SW+kx-PL]
@@ -103,6 +115,12 @@ void dense_batch_f32_scalar(std::size_t n, std::size_t in, std::size_t out, cons
                             const float* weight, const float* bias, bool relu, float* y);
 void dense_batch_f32_vec4(std::size_t n, std::size_t in, std::size_t out, const float* x,
                           const float* weight, const float* bias, bool relu, float* y);
+
+// y[i] = max(x[i], 0) (y may be x); backward: dx[i] = dy[i] where x[i] > 0, else 0.
+void relu_f32_scalar(std::size_t n, const float* x, float* y);
+void relu_f32_vec4(std::size_t n, const float* x, float* y);
+void relu_backward_f32_scalar(std::size_t n, const float* x, const float* dy, float* dx);
+void relu_backward_f32_vec4(std::size_t n, const float* x, const float* dy, float* dx);
 
 // Stable softmax of one sample: y_i = e^(x_i - max x) / Σ_j e^(x_j - max x). y may be x.
 void softmax_f32_scalar(std::size_t n, const float* x, float* y);

@@ -7,6 +7,7 @@
 #include "kernels/kernels.hpp"
 #include "layers/hyperparams.hpp"
 #include "layers/layer.hpp"
+#include "layers/pool2d.hpp"
 
 namespace convscope {
 
@@ -63,6 +64,27 @@ class Conv2d : public Layer {
   void forward(const Tensor& x, Tensor& y, Kernels kernels) override { run(x, y, kernels, false); }
   bool forward_relu(const Tensor& x, Tensor& y, Kernels kernels) override {
     run(x, y, kernels, true);
+    return true;
+  }
+
+  // conv + bias + ReLU + a 2×2, stride 2 max pool in one kernel (the full-size map is never
+  // written), when pool is such a layer and the convolution has stride 1.
+  bool forward_relu_pool(const Tensor& x, const Layer& pool, Tensor& y, Kernels kernels) override {
+    const auto* p = dynamic_cast<const Pool2d*>(&pool);
+    if (!p || p->type() != "maxpool2d" || !kernels::conv2d_fuses_maxpool2x2(g_)) return false;
+    const Window& pw = p->geometry().win;
+    if (pw.kh != 2 || pw.kw != 2 || pw.sh != 2 || pw.sw != 2) return false;
+    const std::size_t n = x.shape()[0];
+    shape_output(y, n, {g_.oc, g_.oh / 2, g_.ow / 2});
+    if (kernels == Kernels::reference) {
+      kernels::conv2d_relu_maxpool2x2_batch_f32_scalar(g_, n, x.data(), weight_.data(), bias_.data(),
+                                                       y.data());
+      return true;
+    }
+    const std::size_t need = kernels::conv2d_batch_scratch_floats(g_, n);
+    if (scratch_.size() < need) scratch_.resize(need);
+    kernels::conv2d_relu_maxpool2x2_batch_f32_vec4(g_, n, x.data(), weight_.data(), bias_.data(),
+                                                   y.data(), scratch_.data());
     return true;
   }
 

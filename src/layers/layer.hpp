@@ -73,6 +73,12 @@ class Layer {
   // (Sequential::infer). Returns false, doing nothing, if the layer has no fused form.
   virtual bool forward_relu(const Tensor&, Tensor&, Kernels) { return false; }
 
+  // y = pool(relu(forward(x))) in one pass, for inference, where pool is the layer after the
+  // ReLU. Returns false, doing nothing, if this layer cannot fuse that pool.
+  virtual bool forward_relu_pool(const Tensor&, const Layer& /*pool*/, Tensor&, Kernels) {
+    return false;
+  }
+
   // The backward pass of the forward that took x to y: given dy = dL/dy, adds dL/dparam into
   // each Param's grad and, if dx is not null, writes dx = dL/dx (shaped like x).
   virtual void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx,

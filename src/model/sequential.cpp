@@ -135,6 +135,13 @@ const Tensor& Sequential::run(bool fused, Kernels kernels) {
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     if (fused && i + 1 < layers_.size()) {
       const std::string next = layers_[i + 1]->type();
+      // conv → relu → 2×2 max pool: one kernel; the pool's output gets the result
+      if (next == "relu" && i + 2 < layers_.size() &&
+          layers_[i]->forward_relu_pool(*in, *layers_[i + 2], outputs_[i + 2], kernels)) {
+        i += 2;
+        in = &outputs_[i];
+        continue;
+      }
       if (next == "relu" && layers_[i]->forward_relu(*in, outputs_[i + 1], kernels)) {
         in = &outputs_[++i];
         continue;

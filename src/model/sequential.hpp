@@ -53,7 +53,8 @@ class Sequential {
                         Kernels kernels = Kernels::fast);
   // The last layer's output for n samples, the quick way, for predictions: a conv2d or dense
   // layer followed by a relu runs fused (the relu's output gets the result, the conv's output
-  // is left stale) and a flatten before a dense layer is skipped. Same checks as forward; the
+  // is left stale), a stride-1 conv2d + relu + 2×2 max pool as one kernel (the pool's output
+  // gets it) and a flatten before a dense layer is skipped. Same checks as forward; the
   // other layers' outputs are not to be read after it (forward gives every layer's output).
   const Tensor& infer(const float* x, std::size_t size, std::size_t n,
                       Kernels kernels = Kernels::fast);

@@ -1,7 +1,8 @@
 // Installs what the build and tests need and is missing, then returns. Run by `npm run build`
 // (so `npm start` and `npm test` too); a no-op on a machine that already has everything.
 //   Debian packages: emscripten, xtensor, nlohmann-json, GoogleTest, Google Benchmark, wabt,
-//                    chromium (installed with apt-get when run as root on Debian)
+//                    clang-19 + lld-19 + llvm-19 (the relaxed-SIMD build), chromium (installed
+//                    with apt-get when run as root on Debian)
 //   npm packages:    the devDependencies (npm ci)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,6 +22,10 @@ const DEBIAN = {
   'libgtest-dev': '/usr/include/gtest/gtest.h',
   'libbenchmark-dev': '/usr/include/benchmark/benchmark.h',
   'wabt': '/usr/bin/wasm-objdump',
+  // the relaxed-SIMD build's compiler (Debian's emscripten 3.1.6 driven by clang-19, CMakeLists.txt)
+  'clang-19': '/usr/bin/clang++-19',
+  'lld-19': '/usr/bin/wasm-ld-19',
+  'llvm-19': '/usr/bin/llvm-ar-19',
   'chromium': '/usr/bin/chromium',
   'python3': '/usr/bin/python3',  // runs the PyTorch exporter's tests (they skip without python3-torch)
 };

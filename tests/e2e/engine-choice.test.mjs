@@ -1,6 +1,7 @@
 // Engine builds in headless Chromium: ?engine=scalar loads web/engine/convscope-scalar.{mjs,wasm},
-// ?engine=simd the SIMD build, no parameter lets feature detection pick (SIMD in Chromium); every
-// page names the build running in #engine-kind, and both builds read the same drawing alike.
+// ?engine=simd the SIMD build, ?engine=relaxed the relaxed-SIMD build, no parameter lets feature
+// detection pick (relaxed SIMD in Chromium); every page names the build running in #engine-kind,
+// and all builds read the same drawing alike.
 // Run: node --test tests/e2e/engine-choice.test.mjs   (needs web/engine/, /usr/bin/chromium)
 
 import { test, before, after } from 'node:test';
@@ -8,7 +9,8 @@ import assert from 'node:assert/strict';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import { drawMouse, prediction, ready, SEVEN } from './page-helpers.mjs';
 
-const KINDS = { simd: 'WebAssembly SIMD', scalar: 'WebAssembly (scalar)' };
+const KINDS = { relaxed: 'WebAssembly relaxed SIMD', simd: 'WebAssembly SIMD', scalar: 'WebAssembly (scalar)' };
+const WASM = { relaxed: 'convscope-relaxed.wasm', simd: 'convscope.wasm', scalar: 'convscope-scalar.wasm' };
 let browser;
 
 before(async () => {
@@ -27,14 +29,14 @@ async function open(path) {
   return { page, problems, wasm };
 }
 
-test('drawing page: both builds load, name themselves and predict the same digit on the same drawing', async () => {
+test('drawing page: every build loads, names itself and predicts the same digit on the same drawing', async () => {
   const seen = {};
-  for (const [query, build] of [['?engine=scalar', 'scalar'], ['?engine=simd', 'simd'], ['', 'simd']]) {
+  for (const [query, build] of [['?engine=scalar', 'scalar'], ['?engine=simd', 'simd'], ['?engine=relaxed', 'relaxed'], ['', 'relaxed']]) {
     const { page, problems, wasm } = await open(`index.html${query}`);
     try {
       assert.equal(await page.textContent('#engine-kind'), KINDS[build], query);
       assert.ok(await page.locator('#engine-kind').isVisible());
-      assert.deepEqual(wasm, [build === 'simd' ? 'convscope.wasm' : 'convscope-scalar.wasm'], `${query}: the right build, and only it`);
+      assert.deepEqual(wasm, [WASM[build]], `${query}: the right build, and only it`);
       await drawMouse(page, SEVEN);
       seen[query] = await prediction(page);
       assert.match(seen[query].digit, /^[0-9]$/);
@@ -43,10 +45,12 @@ test('drawing page: both builds load, name themselves and predict the same digit
       await page.close();
     }
   }
-  const [scalar, simd, auto] = [seen['?engine=scalar'], seen['?engine=simd'], seen['']];
-  assert.equal(scalar.digit, simd.digit, 'same digit from both builds');
-  assert.ok(Math.abs(scalar.confidence - simd.confidence) < 1e-5, `confidence ${scalar.confidence} vs ${simd.confidence}`);
-  assert.deepEqual(auto, simd, 'feature detection picks SIMD here');
+  const [scalar, simd, relaxed, auto] = [seen['?engine=scalar'], seen['?engine=simd'], seen['?engine=relaxed'], seen['']];
+  for (const other of [simd, relaxed]) {
+    assert.equal(scalar.digit, other.digit, 'same digit from every build');
+    assert.ok(Math.abs(scalar.confidence - other.confidence) < 1e-5, `confidence ${scalar.confidence} vs ${other.confidence}`);
+  }
+  assert.deepEqual(auto, relaxed, 'feature detection picks relaxed SIMD here (Chromium has it)');
 });
 
 test('lesson page: ?engine=scalar runs the scalar build, for the lesson and its training', async () => {

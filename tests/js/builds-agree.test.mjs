@@ -1,5 +1,6 @@
-// The SIMD build (web/engine/convscope.mjs) and the scalar build (convscope-scalar.mjs, no
-// -msimd128: what old browsers get) give the same numbers within 1e-5: every layer of the
+// The SIMD build (web/engine/convscope.mjs), the scalar build (convscope-scalar.mjs, no
+// -msimd128: what old browsers get) and the relaxed-SIMD build (convscope-relaxed.mjs, fused
+// multiply-adds) give the same numbers within 1e-5: every layer of the
 // shipped models, random networks, predictBatch, the kernels, preprocessing and training steps.
 // The rest of tests/js runs once per build (CONVSCOPE_ENGINE); this file compares them.
 import { test } from 'node:test';
@@ -12,15 +13,16 @@ import {
 import { loadMnist } from './mnist.mjs';
 
 const SEED = testSeed();
-// Both builds load here whatever CONVSCOPE_ENGINE says: the comparison runs once, in the simd run.
-const ONCE = { skip: ENGINE_BUILD === 'simd' ? false : 'compared in the CONVSCOPE_ENGINE=simd run' };
-const simd = ONCE.skip ? null : await loadEngine('simd');
-const scalar = ONCE.skip ? null : await loadEngine('scalar');
+// Two builds load here: the simd run compares SIMD with scalar; the relaxed run (node
+// --experimental-wasm-relaxed-simd, CONVSCOPE_ENGINE=relaxed) compares relaxed SIMD with SIMD.
+const PAIR = { simd: ['simd', 'scalar'], relaxed: ['relaxed', 'simd'] }[ENGINE_BUILD];
+const ONCE = { skip: PAIR ? false : 'compared in the CONVSCOPE_ENGINE=simd and =relaxed runs' };
+const [fast, plain] = ONCE.skip ? [null, null] : await Promise.all(PAIR.map((build) => loadEngine(build)));
 const TOLERANCE = { rel: 1e-5, abs: 1e-5 };
 
 // Both builds' models of the same file; deleted after f.
 function withModels(bytes, f) {
-  const a = simd.loadModel(bytes), b = scalar.loadModel(bytes);
+  const a = fast.loadModel(bytes), b = plain.loadModel(bytes);
   try {
     f(a, b);
   } finally {
@@ -51,7 +53,7 @@ test('shipped MNIST models: every layer agrees on 100 test images, predictBatch 
 });
 
 test('shipped jet models: every layer agrees on 50 generated jets', ONCE, () => {
-  const jets = simd.generateJets(50, 4242);
+  const jets = fast.generateJets(50, 4242);
   for (const name of ['jet-cnn', 'jet-dnn']) {
     withModels(readFileSync(path.join(ROOT, 'web/models', `${name}.safetensors`)), (a, b) => {
       for (let i = 0; i < 50; i++) assertSameTrace(a, b, jets.images.subarray(i * 625, (i + 1) * 625), `${name}, jet ${i}`);
@@ -87,7 +89,7 @@ test('60 random networks with random weights: every layer agrees', ONCE, (t) => 
     let bytes;
     try {
       bytes = modelFile(arch, randomTensors(arch, rng));
-      simd.loadModel(bytes).delete();
+      fast.loadModel(bytes).delete();
     } catch {
       continue;  // a kernel larger than the (pooled) input: the engine refuses it, draw another
     }
@@ -102,7 +104,7 @@ test('60 random networks with random weights: every layer agrees', ONCE, (t) => 
 
 test('kernels agree on 100 random conv2d shapes', ONCE, async () => {
   const rng = makeRng(SEED + 32);
-  const [simdKernels, scalarKernels] = await Promise.all([loadKernelsTest('simd'), loadKernelsTest('scalar')]);
+  const [fastKernels, plainKernels] = await Promise.all(PAIR.map((build) => loadKernelsTest(build)));
   for (let i = 0; i < 100; i++) {
     const kh = rng.int(1, 5), kw = rng.int(1, 5);
     const g = { ic: rng.int(1, 16), oc: rng.int(1, 16), kh, kw, sh: rng.int(1, 3), sw: rng.int(1, 3),
@@ -110,7 +112,7 @@ test('kernels agree on 100 random conv2d shapes', ONCE, async () => {
     g.h = rng.int(Math.max(1, kh - g.pt - g.pb), 17);
     g.w = rng.int(Math.max(1, kw - g.pl - g.pr), 17);
     const x = rng.floats(g.ic * g.h * g.w), w = rng.floats(g.oc * g.ic * kh * kw), b = rng.floats(g.oc);
-    assertClose(simdKernels.kernelConv2d(true, g, x, w, b), scalarKernels.kernelConv2d(true, g, x, w, b),
+    assertClose(fastKernels.kernelConv2d(true, g, x, w, b), plainKernels.kernelConv2d(true, g, x, w, b),
       { ...TOLERANCE, context: `seed ${SEED}, ${JSON.stringify(g)}` });
   }
 });
@@ -118,7 +120,7 @@ test('kernels agree on 100 random conv2d shapes', ONCE, async () => {
 test('preprocess gives the same 784 values for a drawn stroke', ONCE, () => {
   const width = 280, height = 280, pixels = new Uint8Array(width * height);
   for (let y = 60; y < 220; y++) for (let x = 120; x < 150 + (y >> 3); x++) pixels[y * width + x] = 255;
-  assertClose(simd.preprocess(pixels, width, height), scalar.preprocess(pixels, width, height), TOLERANCE);
+  assertClose(fast.preprocess(pixels, width, height), plain.preprocess(pixels, width, height), TOLERANCE);
 });
 
 test('20 training steps from the same seed give the same parameters', ONCE, () => {
@@ -132,7 +134,7 @@ test('20 training steps from the same seed give the same parameters', ONCE, () =
   };
   const rng = makeRng(SEED + 33);
   const n = 16, x = rng.floats(n * 144, 0, 1), y = Int32Array.from({ length: n }, () => rng.int(0, 2));
-  const [a, b] = [simd, scalar].map((cs) => {
+  const [a, b] = [fast, plain].map((cs) => {
     const model = cs.createModel(arch);
     model.initialize(7);
     model.setOptimizer({ optimizer: 'adam' });

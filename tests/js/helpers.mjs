@@ -15,7 +15,8 @@ export const FORMAT = 'convscope/1';
 // The suite runs once per build (package.json "test:js"): CONVSCOPE_ENGINE=scalar loads
 // web/engine/convscope-scalar.mjs (no SIMD) instead of convscope.mjs; the same tests, the same
 // thresholds. builds-agree.test.mjs compares the two builds with each other.
-export const ENGINE_FILES = { simd: 'convscope.mjs', scalar: 'convscope-scalar.mjs' };
+// CONVSCOPE_ENGINE=relaxed loads convscope-relaxed.mjs (needs node --experimental-wasm-relaxed-simd).
+export const ENGINE_FILES = { simd: 'convscope.mjs', scalar: 'convscope-scalar.mjs', relaxed: 'convscope-relaxed.mjs' };
 export const ENGINE_BUILD = process.env.CONVSCOPE_ENGINE || 'simd';
 if (!(ENGINE_BUILD in ENGINE_FILES)) {
   throw new Error(`CONVSCOPE_ENGINE=${ENGINE_BUILD}: expected one of ${Object.keys(ENGINE_FILES).join(', ')}`);

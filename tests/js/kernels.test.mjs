@@ -120,6 +120,47 @@ test('conv2d batch: fast = reference = plain JS, fused ReLU, sample = alone, on 
   });
 });
 
+// conv + bias + ReLU + 2×2 max pool fused (what predict runs for conv → relu → maxpool 2): the
+// reference twin = the reference conv (ReLU fused) then the reference pool, bit for bit; the fast
+// kernel close to it, and each sample alone the same bits as in its batch. Stride-1 shapes only
+// (the fused kernel's precondition), odd sizes for the pool's floor.
+test('conv2d + ReLU + max pool fused: fast = reference = conv then pool, sample = alone, on 120 shapes', (t) => {
+  t.diagnostic(`seed ${SEED}`);
+  const rng = makeRng(SEED ^ 0x2545f491);
+  const shipped = (ic, h, oc) => ({ ic, h, w: h, oc, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, pb: 1, pr: 1 });
+  const cases = [[shipped(1, 28, 8), 7], [shipped(8, 14, 16), 7], [shipped(16, 7, 16), 7]];
+  while (cases.length < 120) {
+    const g = { ...randomConv(rng), sh: 1, sw: 1 };
+    const oh = g.h + g.pt + g.pb - g.kh + 1, ow = g.w + g.pl + g.pr - g.kw + 1;
+    if (oh >= 2 && ow >= 2) cases.push([g, rng.int(1, 6)]);
+  }
+  for (const [g, n] of cases) {
+    const x = rng.floats(n * g.ic * g.h * g.w), w = rng.floats(g.oc * g.ic * g.kh * g.kw), b = rng.floats(g.oc);
+    const context = `conv2d relu maxpool n=${n} ${describe(g)}`;
+    const oh = g.h + g.pt + g.pb - g.kh + 1, ow = g.w + g.pl + g.pr - g.kw + 1;
+    const conv = kt.kernelConv2dBatch(false, g, n, true, x, w, b);
+    const pool = { c: g.oc, h: oh, w: ow, kh: 2, kw: 2, sh: 2, sw: 2 };
+    const map = g.oc * oh * ow, pooledSize = g.oc * (oh >> 1) * (ow >> 1);
+    const steps = new Float32Array(n * pooledSize);
+    for (let s = 0; s < n; s++) steps.set(kt.kernelPool2d(false, 'max', pool, conv.subarray(s * map, (s + 1) * map)), s * pooledSize);
+    const reference = kt.kernelConv2dReluMaxpool(false, g, n, x, w, b);
+    const fast = kt.kernelConv2dReluMaxpool(true, g, n, x, w, b);
+    assertSame(reference, steps, `reference fused vs conv then pool, ${context}`);
+    // scale: the largest Σ|terms| of a window's four sums (what float32 rounding is relative to)
+    const { absSum } = conv2dBatchRef(g, n, x, w, b, true);
+    const scale = new Float64Array(n * pooledSize);
+    const [ph, pw] = [oh >> 1, ow >> 1];
+    for (let s = 0; s < n; s++) for (let c = 0; c < g.oc; c++) for (let y = 0; y < ph; y++) for (let xx = 0; xx < pw; xx++) {
+      const at = (dy, dx) => absSum[s * map + (c * oh + 2 * y + dy) * ow + 2 * xx + dx];
+      scale[((s * g.oc + c) * ph + y) * pw + xx] = Math.max(at(0, 0), at(0, 1), at(1, 0), at(1, 1));
+    }
+    assertClose(fast, reference, { scale, context: `fast vs reference, ${context}` });
+    const size = g.ic * g.h * g.w, s = n - 1;
+    const alone = kt.kernelConv2dReluMaxpool(true, g, 1, x.subarray(s * size), w, b);
+    assertSame(alone, fast.subarray(s * pooledSize), `last sample alone vs in its batch, ${context}`);
+  }
+});
+
 // ---- pooling ----
 
 // Channels 1–16, windows 1–5 (not always square), stride: equal to the window (not overlapping),
@@ -228,7 +269,7 @@ test('dense batch: fast = reference = plain JS, fused ReLU, sample = alone, on 1
 // ---- the kernel exports refuse bad geometry with an Error, and only the test module has them ----
 
 test('the engine the pages load has no test-only kernel exports', () => {
-  for (const name of ['kernelConv2d', 'kernelPool2d', 'kernelDense', 'kernelConv2dBatch', 'kernelDenseBatch']) {
+  for (const name of ['kernelConv2d', 'kernelPool2d', 'kernelDense', 'kernelConv2dBatch', 'kernelDenseBatch', 'kernelConv2dReluMaxpool']) {
     assert.equal(typeof kt[name], 'function', `${name} missing from the kernels-test module`);
     assert.equal(cs[name], undefined, `${name} is exported by web/engine's build`);
   }

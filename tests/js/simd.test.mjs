@@ -12,6 +12,7 @@ import { ROOT } from './helpers.mjs';
 
 const SIMD_WASM = path.join(ROOT, 'web/engine/convscope.wasm');
 const SCALAR_WASM = path.join(ROOT, 'web/engine/convscope-scalar.wasm');
+const RELAXED_WASM = path.join(ROOT, 'web/engine/convscope-relaxed.wasm');
 
 // opcode name -> how often it occurs in the code section. Lines look like
 //  0196e0: fd e6 01                   |       f32x4.mul
@@ -50,4 +51,16 @@ test('the scalar build has no v128 at all', () => {
   const ops = opcodeCounts(SCALAR_WASM);
   assert.equal(sumOf(ops, 'v128.') + sumOf(ops, 'f32x4.'), 0);
   assert.ok((ops.get('f32.mul') ?? 0) > 0, 'no f32.mul: disassembly misread');
+});
+
+test('the relaxed-SIMD build, where there is one, fuses its multiply-adds (f32x4.relaxed_madd)', (t) => {
+  if (!existsSync(RELAXED_WASM)) {
+    t.skip('no web/engine/convscope-relaxed.wasm in this build (needs clang-19)');
+    return;
+  }
+  const ops = opcodeCounts(RELAXED_WASM);
+  const madd = ops.get('f32x4.relaxed_madd') ?? 0;
+  t.diagnostic(`f32x4.relaxed_madd ${madd}, f32x4.mul ${ops.get('f32x4.mul') ?? 0}`);
+  // the register tile alone is 8 independent multiply-adds per step, the dense block 4 more
+  assert.ok(madd >= 12, `f32x4.relaxed_madd: ${madd}, expected at least 12`);
 });

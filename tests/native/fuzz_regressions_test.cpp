@@ -128,10 +128,11 @@ TEST(FuzzRegressions, SmallFileCannotMakeTheLoaderAllocateGigabytes) {
   }
   const Bytes bytes = model_file(kTenHugePaddings, weights, biases);
   EXPECT_LT(bytes.size(), 4096u);
-  // input 1 + c0 67,092,481 outputs + 67,092,490 scratch floats > 2^26 = 67,108,864 (the
-  // stride-1 conv's scratch is the zero-padded input, 8191², + 8 floats of slack + 1 tap offset)
+  // input 1 + c0 67,092,481 outputs + 67,158,035 scratch floats > 2^26 = 67,108,864 (the
+  // stride-1 conv's scratch: the zero-padded input, 8191², + KW + 8 floats of slack, 1 tap
+  // offset, 8 packed weights and biases, and a plane of 4 channels × 2 rows of 8191 rounded to 8)
   EXPECT_HAS(load_error(bytes),
-             "c0: the model's activations and scratch reach 134184972 values per sample by this "
+             "c0: the model's activations and scratch reach 134250517 values per sample by this "
              "layer, at most 67108864");
 }
 

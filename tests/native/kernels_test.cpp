@@ -147,6 +147,71 @@ TEST(Kernels, Conv2dBatchFastMatchesReferenceOn300RandomShapes) {
   }
 }
 
+// conv + bias + ReLU + 2×2 max pool fused: the fast kernel against its reference twin and
+// against the three steps one after the other (conv2d_batch_f32_scalar with ReLU, then
+// pool2d_f32_scalar, bit for bit: a max is one of its inputs), on random stride-1 shapes and the
+// shipped CNN's, with odd map sizes (the pool's floor) and channels past the 4-row bands; a
+// sample alone gives the same bits as in its batch.
+TEST(Kernels, Conv2dReluMaxpoolFusedMatchesReferenceOn200RandomShapes) {
+  std::mt19937 rng(20261202);
+  std::vector<std::pair<Conv2dGeometry, std::size_t>> cases;
+  const std::size_t shipped[][4] = {{1, 28, 28, 8}, {8, 14, 14, 16}, {16, 7, 7, 16}};  // IC H W OC
+  for (const auto& s : shipped) {
+    Conv2dGeometry g{};
+    g.ic = s[0]; g.h = g.oh = s[1]; g.w = g.ow = s[2]; g.oc = s[3];
+    g.win.kh = g.win.kw = 3;
+    g.win.sh = g.win.sw = 1;
+    g.win.pad_top = g.win.pad_left = g.win.pad_bottom = g.win.pad_right = 1;
+    cases.push_back({g, 5});
+  }
+  while (cases.size() < 203) {
+    Conv2dGeometry g;
+    if (!random_conv(rng, g)) continue;
+    g.win.sh = g.win.sw = 1;  // the fused kernel's precondition: stride 1, a map of at least 2×2
+    const std::size_t ph = g.h + g.win.pad_top + g.win.pad_bottom,
+                      pw = g.w + g.win.pad_left + g.win.pad_right;
+    g.oh = ph - g.win.kh + 1;
+    g.ow = pw - g.win.kw + 1;
+    if (!conv2d_fuses_maxpool2x2(g)) continue;
+    cases.push_back({g, pick(rng, 1, 6)});
+  }
+  for (std::size_t trial = 0; trial < cases.size(); ++trial) {
+    const auto& [g, n] = cases[trial];
+    const std::string params = "trial " + std::to_string(trial) + " n=" + std::to_string(n) + " " + describe(g);
+    const auto in = random_values(rng, n * g.ic * g.h * g.w);
+    const auto weight = random_values(rng, g.oc * g.ic * g.win.kh * g.win.kw);
+    const auto bias = random_values(rng, g.oc);
+    Pool2dGeometry pg{};
+    pg.c = g.oc; pg.h = g.oh; pg.w = g.ow; pg.oh = g.oh / 2; pg.ow = g.ow / 2;
+    pg.win.kh = pg.win.kw = pg.win.sh = pg.win.sw = 2;
+    const std::size_t map = g.oc * g.oh * g.ow, pooled = g.oc * pg.oh * pg.ow;
+    std::vector<float> conv(n * map, kNaN), steps(n * pooled, kNaN), ref(n * pooled, kNaN),
+        fast(n * pooled, kNaN), scratch(conv2d_batch_scratch_floats(g, n), kNaN);
+    conv2d_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), true, conv.data());
+    for (std::size_t s = 0; s < n; ++s)
+      pool2d_f32_scalar(PoolKind::max, pg, conv.data() + s * map, steps.data() + s * pooled);
+    conv2d_relu_maxpool2x2_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), ref.data());
+    conv2d_relu_maxpool2x2_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), fast.data(),
+                                          scratch.data());
+    for (std::size_t j = 0; j < ref.size(); ++j)
+      ASSERT_EQ(ref[j], steps[j]) << params << " index " << j << ": fused reference vs the three steps";
+    ASSERT_TRUE(close(fast, ref, params));
+    std::vector<float> alone(pooled, kNaN), scratch1(conv2d_batch_scratch_floats(g, 1), kNaN);
+    const std::size_t s = n - 1;
+    conv2d_relu_maxpool2x2_batch_f32_vec4(g, 1, in.data() + s * g.ic * g.h * g.w, weight.data(),
+                                          bias.data(), alone.data(), scratch1.data());
+    for (std::size_t j = 0; j < pooled; ++j)
+      ASSERT_EQ(alone[j], fast[s * pooled + j]) << params << " sample " << s << " index " << j;
+    // and the fast fused kernel = the fast conv + ReLU, then pooled, bit for bit
+    std::vector<float> fast_conv(n * map, kNaN), fast_steps(n * pooled, kNaN);
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), true, fast_conv.data(), scratch.data());
+    for (std::size_t s2 = 0; s2 < n; ++s2)
+      pool2d_f32_scalar(PoolKind::max, pg, fast_conv.data() + s2 * map, fast_steps.data() + s2 * pooled);
+    for (std::size_t j = 0; j < fast.size(); ++j)
+      ASSERT_EQ(fast[j], fast_steps[j]) << params << " index " << j << ": fused vs fast conv then pool";
+  }
+}
+
 TEST(Kernels, GemmBiasFastMatchesReferenceOn200RandomShapes) {
   std::mt19937 rng(23);
   for (int trial = 0; trial < 200; ++trial) {

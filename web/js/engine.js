@@ -1,33 +1,59 @@
-// Loading the engine and files, for every page (demo/main.js, lesson.js, lab.js). The engine is the SIMD
-// build where WebAssembly SIMD exists (its wasm validates only there), else the scalar build;
-// ?engine=scalar or ?engine=simd in the page URL forces one. A worker loads the build its page chose
-// (worker-rpc.js hands it over). Paths are resolved against the page's base URL, never
-// this module's, so the site works from any sub-path.
+// Loading the engine and files, for every page (demo/main.js, lesson.js, lab.js). The engine is
+// the relaxed-SIMD build where relaxed SIMD exists (fused multiply-add), else the SIMD build where
+// WebAssembly SIMD exists, else the scalar build; ?engine=relaxed, ?engine=simd or ?engine=scalar
+// in the page URL forces one. A worker loads the build its page chose (worker-rpc.js hands it
+// over). Paths are resolved against the page's base URL, never this module's, so the site works
+// from any sub-path.
 
 // A 29-byte module that validates only where WebAssembly SIMD exists.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
-const ENGINE_SIMD = './engine/convscope.mjs';
-const ENGINE_SCALAR = './engine/convscope-scalar.mjs';
+// A 44-byte module whose one function is f32x4.relaxed_madd (fd 85 02): validates only where
+// relaxed SIMD exists (Chromium; Node 20 only with --experimental-wasm-relaxed-simd).
+const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 7, 5, 1, 1, 102, 0, 0, 10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11]);
+const ENGINE_PATHS = {
+  relaxed: './engine/convscope-relaxed.mjs',
+  simd: './engine/convscope.mjs',
+  scalar: './engine/convscope-scalar.mjs',
+};
 
-export const ENGINE_KINDS = { simd: 'WebAssembly SIMD', scalar: 'WebAssembly (scalar)' };
+export const ENGINE_KINDS = {
+  relaxed: 'WebAssembly relaxed SIMD',
+  simd: 'WebAssembly SIMD',
+  scalar: 'WebAssembly (scalar)',
+};
 
-// Which build to load: ?engine=simd or ?engine=scalar in the page's (or worker's) URL forces one;
-// anything else lets feature detection decide. → 'simd' | 'scalar'.
-export function chooseEngine(search = globalThis.location?.search ?? '') {
+// The build ?engine= in the page's (or worker's) URL forces, or null.
+function forcedEngine(search = globalThis.location?.search ?? '') {
   const forced = new URLSearchParams(search).get('engine');
-  if (forced === 'simd' || forced === 'scalar') return forced;
+  return Object.hasOwn(ENGINE_PATHS, forced ?? '') ? forced : null;
+}
+
+// Which build to load: the one ?engine= forces, else feature detection decides.
+// → 'relaxed' | 'simd' | 'scalar'.
+export function chooseEngine(search = globalThis.location?.search ?? '') {
+  const forced = forcedEngine(search);
+  if (forced) return forced;
+  if (WebAssembly.validate(RELAXED_PROBE)) return 'relaxed';
   return WebAssembly.validate(SIMD_PROBE) ? 'simd' : 'scalar';
+}
+
+// Why a forced build may not run here, for the error message ('' if it should).
+function missingFeature(build) {
+  if (build === 'relaxed' && !WebAssembly.validate(RELAXED_PROBE)) return 'This browser has no WebAssembly relaxed SIMD. ';
+  if (build === 'simd' && !WebAssembly.validate(SIMD_PROBE)) return 'This browser has no WebAssembly SIMD. ';
+  if (build === 'scalar' && !WebAssembly.validate(SIMD_PROBE)) return 'This browser has no WebAssembly SIMD, and the scalar build is needed. ';
+  return '';
 }
 
 // The engine under way: its glue module imported and its wasm fetched and compiled, started once
 // per page (or worker) and build. The pages start it from an async module script in their <head>
 // (engine-start.js), so the wasm compiles while the page's other modules still load; loadEngine
-// then finds it done or nearly. build: 'simd' | 'scalar' (chooseEngine() when not given)
+// then finds it done or nearly. build: 'relaxed' | 'simd' | 'scalar' (chooseEngine() when not given)
 // → {build, path, glue: Promise, wasm: Promise<WebAssembly.Module>}
 const started = new Map();
 export function startEngine(baseUrl, build = chooseEngine()) {
   if (started.has(build)) return started.get(build);
-  const path = build === 'simd' ? ENGINE_SIMD : ENGINE_SCALAR;
+  const path = ENGINE_PATHS[build];
   const glue = import(new URL(path, baseUrl).href);
   // the same request as the glue's own (credentials same-origin)
   const wasmUrl = new URL(path.replace(/\.mjs$/, '.wasm'), baseUrl).href;
@@ -41,16 +67,27 @@ export function startEngine(baseUrl, build = chooseEngine()) {
   return engine;
 }
 
-// build: 'simd' | 'scalar' (chooseEngine() when not given) → {cs, kind}; throws an Error naming
-// what failed.
+// build: 'relaxed' | 'simd' | 'scalar' (chooseEngine() when not given) → {cs, kind, build};
+// throws an Error naming what failed. A relaxed build picked by feature detection that does not
+// load (a site built without clang-19 has none) gives way to the SIMD build.
 export async function loadEngine(baseUrl, build = chooseEngine()) {
+  if (build === 'relaxed' && !forcedEngine()) {
+    try {
+      return await loadBuild('relaxed', baseUrl);
+    } catch {
+      return loadBuild('simd', baseUrl);
+    }
+  }
+  return loadBuild(build, baseUrl);
+}
+
+async function loadBuild(build, baseUrl) {
   const { path, glue, wasm } = startEngine(baseUrl, build);
   let createConvScope;
   try {
     ({ default: createConvScope } = await glue);
   } catch (e) {
-    const why = build === 'scalar' && !WebAssembly.validate(SIMD_PROBE) ? 'This browser has no WebAssembly SIMD, and the scalar build is needed. ' : '';
-    throw new Error(`${why}Could not load the engine (${path.slice(2)}): ${e.message}`);
+    throw new Error(`${missingFeature(build)}Could not load the engine (${path.slice(2)}): ${e.message}`);
   }
   const compiled = await wasm.catch(() => null);
   let cs;
@@ -67,9 +104,9 @@ export async function loadEngine(baseUrl, build = chooseEngine()) {
     });
   } catch (e) {
     const why = String(e?.message ?? e).replace(/ Build with -s ASSERTIONS=1 for more info\.?$/, '');  // advice for developers only
-    throw new Error(`Could not start the engine (${path.slice(2).replace('.mjs', '.wasm')}): ${why}`);
+    throw new Error(`${missingFeature(build)}Could not start the engine (${path.slice(2).replace('.mjs', '.wasm')}): ${why}`);
   }
-  return { cs, kind: ENGINE_KINDS[build] };
+  return { cs, kind: ENGINE_KINDS[build], build };
 }
 
 // What a reader can do when the engine or a shipped model did not load: shown after the message.
