@@ -5,7 +5,7 @@
 // few lines of DataView, never from the page.
 // The models are the trained ones in web/models/ (in git), served through page.route so that
 // CONVSCOPE_MODELS_DIR can swap in others; the last tests check that they recognise digits.
-// Run: node --test tests/e2e/demo.test.mjs   (needs web/engine/, /usr/bin/chromium, playwright-core)
+// Run: node --experimental-wasm-relaxed-simd --test tests/e2e/demo.test.mjs   (needs web/engine/, /usr/bin/chromium, playwright-core)
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
-import createConvScope from '../../web/engine/convscope.mjs';
+import createConvScope from './node-engine.mjs';  // the build the pages pick
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // CONVSCOPE_MODELS_DIR=<dir> runs these tests against other mnist-{cnn,dnn}.safetensors files.
@@ -176,8 +176,8 @@ test('loads with progress, then builds one panel per layer of the model, in orde
 });
 
 test('engine that fails to load: data-ready="error" and a message naming the engine', async () => {
-  const { page } = await openPage({
-    setup: (p) => p.route('**/engine/convscope.mjs', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' })),
+  const { page } = await openPage({  // every build's glue (an auto-picked relaxed build gives way to SIMD)
+    setup: (p) => p.route('**/engine/convscope*.mjs', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' })),
   });
   try {
     await page.waitForSelector('body[data-ready="error"]', { timeout: TIMEOUT });
@@ -191,7 +191,7 @@ test('engine that fails to load: data-ready="error" and a message naming the eng
 
 test('engine that throws while starting: its own message is shown', async () => {
   const { page } = await openPage({
-    setup: (p) => p.route('**/engine/convscope.mjs', (route) => route.fulfill({
+    setup: (p) => p.route('**/engine/convscope*.mjs', (route) => route.fulfill({
       status: 200, contentType: 'text/javascript', body: 'export default async function () { throw new Error("wasm instantiation failed: test"); }',
     })),
   });

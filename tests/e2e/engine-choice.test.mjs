@@ -36,7 +36,8 @@ test('drawing page: every build loads, names itself and predicts the same digit 
     try {
       assert.equal(await page.textContent('#engine-kind'), KINDS[build], query);
       assert.ok(await page.locator('#engine-kind').isVisible());
-      assert.deepEqual(wasm, [WASM[build]], `${query}: the right build, and only it`);
+      // the page's engine, and the engine of any worker the page starts: the right build, and only it
+      assert.ok(wasm.length >= 1 && wasm.every((f) => f === WASM[build]), `${query}: ${wasm.join(', ')}`);
       await drawMouse(page, SEVEN);
       seen[query] = await prediction(page);
       assert.match(seen[query].digit, /^[0-9]$/);

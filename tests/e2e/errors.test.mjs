@@ -28,11 +28,11 @@ async function failedLoad(path, pattern) {
   return { page, text: await alert.textContent() };
 }
 
+const BUILDS = { relaxed: 'convscope-relaxed.wasm', simd: 'convscope.wasm', scalar: 'convscope-scalar.wasm' };
 for (const path of ['index.html', 'lesson.html']) {
-  for (const build of ['convscope.wasm', 'convscope-scalar.wasm']) {
+  for (const [engine, build] of Object.entries(BUILDS)) {
     test(`${path}: the engine's ${build} missing → an error naming the engine, and what to do`, async () => {
-      const query = build.includes('scalar') ? '?engine=scalar' : '';
-      const { page, text } = await failedLoad(path + query, `**/engine/${build}`);
+      const { page, text } = await failedLoad(`${path}?engine=${engine}`, `**/engine/${build}`);
       try {
         assert.match(text, /engine/i);
         assert.match(text, new RegExp(build.replace('.', '\\.')), 'names the file');
@@ -43,6 +43,24 @@ for (const path of ['index.html', 'lesson.html']) {
     });
   }
 }
+
+test('index.html: a relaxed-SIMD build that does not load, picked by feature detection, gives way to the SIMD build', async () => {
+  const page = await browser.context.newPage();
+  try {
+    await page.route('**/engine/convscope-relaxed.*', notFound);
+    const problems = watch(page);
+    await page.goto(`${browser.baseUrl}index.html`);
+    await ready(page);
+    assert.equal(await page.textContent('#engine-kind'), 'WebAssembly SIMD');
+    await drawMouse(page, SEVEN);
+    assert.match((await prediction(page)).digit, /^[0-9]$/);
+    assert.equal(await page.locator('[role="alert"]').count(), 0, 'no error shown');
+    // nothing went wrong but the refused build's requests
+    assert.deepEqual(problems.filter((p) => !/convscope-relaxed\.|Failed to load resource/.test(p)), []);
+  } finally {
+    await page.close();
+  }
+});
 
 test('index.html: the shipped model missing → an error naming the file, and what to do', async () => {
   const { page, text } = await failedLoad('index.html', '**/models/mnist-cnn.safetensors');

@@ -3,7 +3,7 @@
 // run here in Node on the same inputs (the shipped sample digits, the MNIST IDX files), never from
 // the page. While the heavy parts run, a PerformanceObserver records the page's long tasks; the
 // longest is printed (speed is never asserted here).
-// Run: node --test tests/e2e/evidence.test.mjs   (needs web/engine/, web/data/, /usr/bin/chromium)
+// Run: node --experimental-wasm-relaxed-simd --test tests/e2e/evidence.test.mjs   (needs web/engine/, web/data/, /usr/bin/chromium)
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
-import createConvScope from '../../web/engine/convscope.mjs';
+import createConvScope from './node-engine.mjs';  // the build the pages pick
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MODELS = {

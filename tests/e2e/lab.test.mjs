@@ -5,7 +5,7 @@
 // drawing page's #model-file loads. One page serves the tests, in order (a run is ~30 s).
 // Training time and AUC are printed as diagnostics, never asserted against a clock.
 // Screenshots go to $CONVSCOPE_SCREENSHOTS or /tmp/convscope-screenshots.
-// Run: node --test tests/e2e/lab.test.mjs   (needs web/engine/, /usr/bin/chromium, playwright-core)
+// Run: node --experimental-wasm-relaxed-simd --test tests/e2e/lab.test.mjs   (needs web/engine/, /usr/bin/chromium, playwright-core)
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
-import createConvScope from '../../web/engine/convscope.mjs';
+import createConvScope from './node-engine.mjs';  // the build the pages pick
 import { adaptInput } from '../../web/js/demo/input-adapter.js';
 import { DATA } from '../../web/js/lab/settings.js';
 

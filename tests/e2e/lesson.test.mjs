@@ -461,7 +461,7 @@ test('the start page and the lesson link to each other', async () => {
 test('a missing engine shows an error, not a half-drawn page', async () => {
   const p = await context.newPage();
   try {
-    await p.route('**/engine/convscope.mjs', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }));
+    await p.route('**/engine/convscope*.mjs', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }));
     await p.goto(`${baseUrl}lesson.html`);
     await p.waitForSelector('body[data-ready="error"]', { timeout: TIMEOUT });
     const alert = p.locator('[role="alert"]');

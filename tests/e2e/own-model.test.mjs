@@ -6,7 +6,7 @@
 // the engine run here in Node, with the page's own input-adapter.js turning MNIST-style 28×28
 // pictures into each model's input — whose resampling is itself checked first, against brute force.
 // Screenshots (own model; an alert) go to $CONVSCOPE_SCREENSHOTS or /tmp/convscope-screenshots.
-// Run: node --test tests/e2e/own-model.test.mjs   (needs web/engine/, /usr/bin/chromium, playwright-core)
+// Run: node --experimental-wasm-relaxed-simd --test tests/e2e/own-model.test.mjs   (needs web/engine/, /usr/bin/chromium, playwright-core)
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
-import createConvScope from '../../web/engine/convscope.mjs';
+import createConvScope from './node-engine.mjs';  // the build the pages pick
 import { encodeSafetensors } from '../../web/js/safetensors.js';
 import { adaptInput, MNIST_SIDE, resizeCentred } from '../../web/js/demo/input-adapter.js';
 import { makeRng } from '../js/helpers.mjs';

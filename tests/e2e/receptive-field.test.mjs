@@ -3,13 +3,13 @@
 // [h, w] padding) and pooling layers, loaded through #model-file. Clicking a cell of the deepest
 // windowed layer must mark on the input exactly the field that the engine's own description
 // of the layers (cs.describeArchitecture: kernel, stride, the four paddings) gives.
-// Run: node --test tests/e2e/receptive-field.test.mjs   (needs web/engine/, /usr/bin/chromium)
+// Run: node --experimental-wasm-relaxed-simd --test tests/e2e/receptive-field.test.mjs   (needs web/engine/, /usr/bin/chromium)
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import { drawMouse, SEVEN } from './page-helpers.mjs';
-import createConvScope from '../../web/engine/convscope.mjs';
+import createConvScope from './node-engine.mjs';  // the build the pages pick
 import { encodeSafetensors } from '../../web/js/safetensors.js';
 import { makeRng } from '../js/helpers.mjs';
 
