@@ -104,6 +104,63 @@ export interface RocCurve {
   threshold: Float32Array;
 }
 
+/** Where preprocessing put the canvas in the 28×28 image: canvas point (x, y) lands on
+ * (x·scale + offsetX, y·scale + offsetY), in pixel-edge coordinates (pixel (x, y) is the square
+ * [x, x+1) × [y, y+1)). */
+export interface CanvasPlacement {
+  /** 28×28 pixels per canvas pixel: 20 / the ink's bounding box's longer side */
+  scale: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+/** preprocessPlaced's result */
+export interface PlacedImage {
+  /** the 784 values preprocess gives */
+  image: Float32Array;
+  placement: CanvasPlacement;
+}
+
+/** Activation maximisation (model.maximise*); each field optional */
+export interface MaximiseOptions {
+  /** the seed image's noise (0 … 2^32 − 1), default 1 */
+  seed?: number;
+  /** ascent step, a fraction of the input range, default 0.1 */
+  stepSize?: number;
+  /** pull toward mid-grey, default 0.5 */
+  l2?: number;
+  /** a 3×3 blur after every blurEvery-th step (0: never), default 8 */
+  blurEvery?: number;
+  /** maximiseChannel's steps, default 64 */
+  steps?: number;
+  /** [lo, hi] of the input's values, default [0, 1] */
+  range?: [number, number];
+}
+
+/** "Make it a …" (model.makeIt*); each field optional */
+export interface MakeItOptions {
+  /** the most any pixel may change, default 0.25 */
+  epsilon?: number;
+  /** the change per pixel per step, default 0.02 */
+  stepSize?: number;
+  /** default 40 */
+  maxSteps?: number;
+  /** stop at the first step where the target is the answer, default true */
+  stopWhenReached?: boolean;
+  /** [lo, hi] of the input's values, default [0, 1] */
+  range?: [number, number];
+}
+
+export interface MakeItResult {
+  image: Float32Array;
+  /** image − input */
+  change: Float32Array;
+  /** the target's probability after each step taken */
+  probabilities: Float32Array;
+  predicted: number;
+  reached: boolean;
+}
+
 /** A model in the engine's memory: call delete() when done with it. */
 export interface Model {
   readonly architecture: Architecture;
@@ -144,6 +201,18 @@ export interface Model {
   evaluate(inputs: Floats, labels: Labels, n: number): LossResult;
   /** the model as a convscope/1 .safetensors file, with these extra metadata strings */
   save(metadata: Record<string, string> | undefined): Uint8Array;
+  /** d output[index] / d input (the model as loaded, or that layer's output): the input's length */
+  inputGradient(input: Floats, index: number, layer?: string | number): Float32Array;
+  /** activation maximisation's start image (seeded grey) */
+  maximiseSeed(options: MaximiseOptions | undefined): Float32Array;
+  /** one ascent step on image for the channel's centre value → the new image, the value before it */
+  maximiseStep(layer: string | number, channel: number, image: Floats, step: number, options: MaximiseOptions | undefined): { image: Float32Array; activation: number };
+  /** the whole ascent: the input that excites the channel most */
+  maximiseChannel(layer: string | number, channel: number, options: MaximiseOptions | undefined): Float32Array;
+  /** "make it a …": signed-gradient steps toward target, each pixel within epsilon of input */
+  makeIt(input: Floats, target: number, options: MakeItOptions | undefined): MakeItResult;
+  /** one such step from current, bounded around original → the new image, the target's probability */
+  makeItStep(original: Floats, current: Floats, target: number, options: MakeItOptions | undefined): { image: Float32Array; probability: number };
   /** frees the model's memory; the object is unusable after */
   delete(): void;
 }
@@ -159,6 +228,8 @@ export interface ConvScope {
   memoryBytes(): number;
   /** canvas ink [height][width] (0 background … 255 ink) → 784 values, MNIST style */
   preprocess(pixels: Uint8Array | Uint8ClampedArray | ArrayLike<number>, width: number, height: number): Float32Array;
+  /** preprocess's image and where the canvas went in it, to lay a map over the image back over the ink */
+  preprocessPlaced(pixels: Uint8Array | Uint8ClampedArray | ArrayLike<number>, width: number, height: number): PlacedImage;
   /** count (1 … 100,000) generated W/Z and QCD jet images, the same for the same seed (0 … 2^32 − 1) */
   generateJets(count: number, seed: number): Jets;
   /** area under the ROC curve; labels 0 (background) or 1 (signal); ties count ½ */

@@ -85,6 +85,25 @@ const MODEL_CALLS = {
     again.delete();
     assert.ok(m.save(undefined) instanceof Uint8Array);
   },
+  inputGradient: (m) => {
+    assert.ok(isFloats(m.inputGradient(X.subarray(0, 36), 1), 36));
+    assert.ok(isFloats(m.inputGradient(X.subarray(0, 36), 0, 'fc'), 36));
+  },
+  maximiseSeed: (m) => assert.ok(isFloats(m.maximiseSeed({ seed: 2 }), 36)),
+  maximiseStep: (m) => {
+    const r = m.maximiseStep('conv', 1, m.maximiseSeed(undefined), 0, undefined);
+    assert.ok(isFloats(r.image, 36) && Number.isFinite(r.activation));
+  },
+  maximiseChannel: (m) => assert.ok(isFloats(m.maximiseChannel(0, 0, { steps: 3 }), 36)),
+  makeIt: (m) => {
+    const r = m.makeIt(X.subarray(0, 36), 1, { maxSteps: 3, stopWhenReached: false });
+    assert.ok(isFloats(r.image, 36) && isFloats(r.change, 36) && isFloats(r.probabilities, 3));
+    assert.ok(Number.isInteger(r.predicted) && typeof r.reached === 'boolean');
+  },
+  makeItStep: (m) => {
+    const r = m.makeItStep(X.subarray(0, 36), X.subarray(0, 36), 0, undefined);
+    assert.ok(isFloats(r.image, 36) && r.probability >= 0 && r.probability <= 1);
+  },
   delete: (m) => {
     const other = cs.createModel(NET);
     assert.equal(other.delete(), undefined);
@@ -113,6 +132,14 @@ const CS_CALLS = {
     const ink = new Uint8Array(40 * 30);
     for (let y = 10; y < 30; y++) ink[y * 30 + 15] = 255;
     assert.ok(isFloats(cs.preprocess(ink, 30, 40), 784));
+  },
+  preprocessPlaced: () => {
+    const ink = new Uint8Array(40 * 30);
+    for (let y = 10; y < 30; y++) ink[y * 30 + 15] = 255;
+    const { image, placement } = cs.preprocessPlaced(ink, 30, 40);
+    assert.deepEqual(image, cs.preprocess(ink, 30, 40));
+    assert.deepEqual(Object.keys(placement).sort(), ['offsetX', 'offsetY', 'scale']);
+    assert.equal(placement.scale, 1);  // the 20-pixel stroke fills the 20-pixel box
   },
   generateJets: () => {
     const jets = cs.generateJets(4, 1);
