@@ -3,7 +3,7 @@
 
 import { $, hideError, showError } from '../page.js';
 import { inputFromInk, runModel } from './predict.js';
-import { adaptInput, inputSize } from './input-adapter.js';
+import { adaptInput, adaptPlacement, inputSize } from './input-adapter.js';
 import { asProbabilities } from './model-loader.js';
 import { valueKind } from '../colors.js';
 import { drawMap } from '../render/heatmap.js';
@@ -30,21 +30,23 @@ export function buildPanels(app) {
   });
 }
 
-// The drawing (or the chosen sample) as a 28×28 MNIST-style picture, or null when nothing is drawn.
+// The drawing (or the chosen sample) as a 28×28 MNIST-style picture → {picture (null when nothing
+// is drawn), placement (where the pad went in it; null for a sample)}.
 function currentPicture(app) {
   const { pad } = app;
-  if (pad.strokeCount === 0 && app.sample) return app.sample.input;
-  if (pad.isEmpty) return null;
-  return inputFromInk(app.cs, pad.ink());
+  if (pad.strokeCount === 0 && app.sample) return { picture: app.sample.input, placement: null };
+  if (pad.isEmpty) return { picture: null, placement: null };
+  const placed = inputFromInk(app.cs, pad.ink());
+  return { picture: placed?.image ?? null, placement: placed?.placement ?? null };
 }
 
 export function update(app) {
   const t0 = performance.now();
   const loaded = currentModel(app);
   const shape = loaded.architecture.input;
-  let picture, result;
+  let picture, placement, result;
   try {
-    picture = currentPicture(app);
+    ({ picture, placement } = currentPicture(app));
     // With nothing drawn the panels show the network's answer to a blank image; no prediction.
     result = asProbabilities(runModel(loaded, picture ? adaptInput(picture, shape) : new Float32Array(inputSize(shape))), loaded);
   } catch (e) {
@@ -70,7 +72,9 @@ export function update(app) {
     }
   });
   refreshExplanation(app);
-  app.why?.update({ input: picture ? result.input : null, result });
+  // the explanations lay their maps back over the pad's drawing: its ink, read when they need it
+  const drawing = picture && placement ? { placement: adaptPlacement(placement, shape), ink: () => app.pad.ink() } : null;
+  app.why?.update({ input: picture ? result.input : null, result, drawing });
   const t2 = performance.now();
   // the page's own timing: the engine part (ink, preprocess, traced forward, probabilities) and
   // the whole update; body[data-engine-ms] and [data-update-ms] for scripts (npm run bench)
