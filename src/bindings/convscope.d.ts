@@ -104,6 +104,23 @@ export interface RocCurve {
   threshold: Float32Array;
 }
 
+/** Where preprocessing put the canvas in the 28×28 image: canvas point (x, y) lands on
+ * (x·scale + offsetX, y·scale + offsetY), in pixel-edge coordinates (pixel (x, y) is the square
+ * [x, x+1) × [y, y+1)). */
+export interface CanvasPlacement {
+  /** 28×28 pixels per canvas pixel: 20 / the ink's bounding box's longer side */
+  scale: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+/** preprocessPlaced's result */
+export interface PlacedImage {
+  /** the 784 values preprocess gives */
+  image: Float32Array;
+  placement: CanvasPlacement;
+}
+
 /** The input's pixel range for the explanations (default [0, 1], MNIST's). */
 export interface RangeOption {
   range?: [number, number];
@@ -251,6 +268,8 @@ export interface ConvScope {
                  axis: SweepAxis, points: number): { amounts: Float32Array; images: Float32Array };
   /** scores [n][classes] (e.g. predictBatch's) against n labels */
   confusionMatrix(scores: Floats, labels: Labels, classes: number): Confusion;
+  /** preprocess's image and where the canvas went in it, to lay a map over the image back over the ink */
+  preprocessPlaced(pixels: Uint8Array | Uint8ClampedArray | ArrayLike<number>, width: number, height: number): PlacedImage;
   /** count (1 … 100,000) generated W/Z and QCD jet images, the same for the same seed (0 … 2^32 − 1) */
   generateJets(count: number, seed: number): Jets;
   /** area under the ROC curve; labels 0 (background) or 1 (signal); ties count ½ */

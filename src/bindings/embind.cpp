@@ -520,43 +520,65 @@ std::unique_ptr<JsModel> load_model(const val& bytes) {
   });
 }
 
-// cs.preprocess(pixels, width, height): canvas ink bytes [height][width] (0 background .. 255
-// ink; Uint8Array or Uint8ClampedArray) -> Float32Array(784), MNIST style. Empty: "nothing drawn".
-val preprocess_placed(const val& pixels, const val& width, const val& height, convscope::Placement placement) {
-  return guarded([&] {
-    if (pixels.isUndefined() || pixels.isNull() || !pixels["length"].isNumber())
-      throw convscope::Error("preprocess: expected ink bytes (Uint8Array or Uint8ClampedArray)");
-    auto side = [](const val& v) {  // a whole number; too large ones are refused by the engine
-      const double d = v.isNumber() ? v.as<double>() : -1;
-      if (!(d >= 0) || d != std::floor(d))
-        throw convscope::Error("preprocess: width and height must be whole numbers >= 0");
-      return static_cast<std::size_t>(std::min(d, 1e9));
-    };
-    const std::size_t w = side(width), h = side(height);
-    // The drawing page calls this at every stroke move: the ink goes into a buffer kept between
-    // calls (one TypedArray.set), not a new zero-filled vector per call. A size that does not
-    // fit the canvas is refused by the engine before it reads a byte.
-    static std::vector<std::uint8_t> ink;
-    const double length = pixels["length"].as<double>();
-    const bool fits = w <= convscope::kMaxCanvasSide && h <= convscope::kMaxCanvasSide && length == static_cast<double>(w * h);
-    const std::size_t n = fits ? w * h : static_cast<std::size_t>(std::min(std::max(length, 0.0), 1e15));
-    if (fits) {
-      if (ink.size() < n) ink.resize(n);
-      val(emscripten::typed_memory_view(n, ink.data())).call<void>("set", pixels);
-    }
-    const auto out = convscope::preprocess_mnist_style(ink.data(), n, w, h, placement);
-    return float32_array(out.data(), out.size());
-  });
+// The ink bytes [height][width] (0 background .. 255 ink; Uint8Array or Uint8ClampedArray) through
+// the engine's MNIST-style preprocessing (preprocess/mnist_style.hpp). Empty: "nothing drawn".
+convscope::MnistStyleImage preprocess_ink(const val& pixels, const val& width, const val& height,
+                                          convscope::Placement placement) {
+  if (pixels.isUndefined() || pixels.isNull() || !pixels["length"].isNumber())
+    throw convscope::Error("preprocess: expected ink bytes (Uint8Array or Uint8ClampedArray)");
+  auto side = [](const val& v) {  // a whole number; too large ones are refused by the engine
+    const double d = v.isNumber() ? v.as<double>() : -1;
+    if (!(d >= 0) || d != std::floor(d))
+      throw convscope::Error("preprocess: width and height must be whole numbers >= 0");
+    return static_cast<std::size_t>(std::min(d, 1e9));
+  };
+  const std::size_t w = side(width), h = side(height);
+  // The drawing page calls this at every stroke move: the ink goes into a buffer kept between
+  // calls (one TypedArray.set), not a new zero-filled vector per call. A size that does not
+  // fit the canvas is refused by the engine before it reads a byte.
+  static std::vector<std::uint8_t> ink;
+  const double length = pixels["length"].as<double>();
+  const bool fits = w <= convscope::kMaxCanvasSide && h <= convscope::kMaxCanvasSide && length == static_cast<double>(w * h);
+  const std::size_t n = fits ? w * h : static_cast<std::size_t>(std::min(std::max(length, 0.0), 1e15));
+  if (fits) {
+    if (ink.size() < n) ink.resize(n);
+    val(emscripten::typed_memory_view(n, ink.data())).call<void>("set", pixels);
+  }
+  return convscope::preprocess_mnist_style_placed(ink.data(), n, w, h, placement);
 }
 
+// cs.preprocess(pixels, width, height) -> Float32Array(784), MNIST style.
 val preprocess(const val& pixels, const val& width, const val& height) {
-  return preprocess_placed(pixels, width, height, convscope::Placement::centre_of_mass);
+  return guarded([&] {
+    const auto out = preprocess_ink(pixels, width, height, convscope::Placement::centre_of_mass);
+    return float32_array(out.image.data(), out.image.size());
+  });
 }
 
 // cs.preprocessAsDrawn(pixels, width, height): the same 20-pixel box, placed where the ink was on
 // the canvas instead of centred (the invariance explorer's "centring off").
 val preprocess_as_drawn(const val& pixels, const val& width, const val& height) {
-  return preprocess_placed(pixels, width, height, convscope::Placement::as_drawn);
+  return guarded([&] {
+    const auto out = preprocess_ink(pixels, width, height, convscope::Placement::as_drawn);
+    return float32_array(out.image.data(), out.image.size());
+  });
+}
+
+// cs.preprocessPlaced(pixels, width, height) -> {image: Float32Array(784), placement: {scale,
+// offsetX, offsetY}}: cs.preprocess's image and where the canvas went in it (canvas point (x, y)
+// -> (x·scale + offsetX, y·scale + offsetY)), so a map over the image can be laid over the ink.
+val preprocess_placed(const val& pixels, const val& width, const val& height) {
+  return guarded([&] {
+    const auto out = preprocess_ink(pixels, width, height, convscope::Placement::centre_of_mass);
+    val placement = val::object();
+    placement.set("scale", out.placement.scale);
+    placement.set("offsetX", out.placement.offset_x);
+    placement.set("offsetY", out.placement.offset_y);
+    val result = val::object();
+    result.set("image", float32_array(out.image.data(), out.image.size()));
+    result.set("placement", placement);
+    return result;
+  });
 }
 
 // ---- The jet lab: generated W/Z vs QCD images (data/jets.hpp) and ROC metrics. ----
@@ -739,6 +761,7 @@ EMSCRIPTEN_BINDINGS(convscope) {
   function("memoryBytes", &memory_bytes);
   function("preprocess", &preprocess);
   function("preprocessAsDrawn", &preprocess_as_drawn);
+  function("preprocessPlaced", &preprocess_placed);
   function("transformImage", &transform_image);
   function("transformSweep", &transform_sweep);
   function("confusionMatrix", &confusion_matrix);

@@ -73,8 +73,9 @@ std::size_t last_ink(const std::uint8_t* row, std::size_t n) {
 
 }  // namespace
 
-std::vector<float> preprocess_mnist_style(const std::uint8_t* pixels, std::size_t size,
-                                          std::size_t width, std::size_t height, Placement placement) {
+MnistStyleImage preprocess_mnist_style_placed(const std::uint8_t* pixels, std::size_t size,
+                                              std::size_t width, std::size_t height,
+                                              Placement placement) {
   if (width == 0 || height == 0 || width > kMaxCanvasSide || height > kMaxCanvasSide)
     throw Error("preprocess: width and height must be 1.." + std::to_string(kMaxCanvasSide) +
                 ", got " + std::to_string(width) + "×" + std::to_string(height));
@@ -143,7 +144,18 @@ std::vector<float> preprocess_mnist_style(const std::uint8_t* pixels, std::size_
       if (y >= 0 && y < side && x >= 0 && x < side)
         out[static_cast<std::size_t>(y * side + x)] = static_cast<float>(box[r * b + c]);
     }
-  return out;
+  // Canvas x lies at box column (x - x0 - origin)·s (step 1), then moves by dx (step 2); the
+  // box's origin is -(20 - bw·s) / 2s, so x0 lands on (20 - bw·s) / 2 + dx.
+  const auto offset = [&](std::size_t first, std::size_t extent, long shift) {
+    return (static_cast<double>(B) - static_cast<double>(extent) * s) / 2 +
+           static_cast<double>(shift) - static_cast<double>(first) * s;
+  };
+  return {std::move(out), {s, offset(x0, bw, dx), offset(y0, bh, dy)}};
+}
+
+std::vector<float> preprocess_mnist_style(const std::uint8_t* pixels, std::size_t size,
+                                          std::size_t width, std::size_t height, Placement placement) {
+  return preprocess_mnist_style_placed(pixels, size, width, height, placement).image;
 }
 
 }  // namespace convscope

@@ -23,9 +23,30 @@ constexpr std::size_t kMaxCanvasSide = 8192;  // larger inputs are surely errors
 // what the centring does.
 enum class Placement { centre_of_mass, as_drawn };
 
+// Where the canvas went in the 28×28 image: canvas point (x, y) lands on
+// (x·scale + offset_x, y·scale + offset_y), both in edge coordinates (pixel (x, y) is the square
+// [x, x+1) × [y, y+1)). The ink's bounding box maps onto the 20-pixel box where it sits in 28×28,
+// so a map over the 28×28 image can be laid back over the drawing.
+struct CanvasPlacement {
+  double scale;     // 28×28 pixels per canvas pixel: 20 / the bounding box's longer side
+  double offset_x;  // 28×28 column of the canvas's left edge
+  double offset_y;  // 28×28 row of the canvas's top edge
+};
+
+struct MnistStyleImage {
+  std::vector<float> image;  // [28][28] in 0..1, row-major
+  CanvasPlacement placement;
+};
+
 // pixels [height][width], one byte per pixel: 0 = background, 255 = full ink (e.g. canvas alpha).
-// Returns [28][28] floats in 0..1, row-major. Throws Error "nothing drawn" when no pixel is
-// inked, and an Error naming the problem when size != width·height or a side is 0 or too large.
+// Returns [28][28] floats in 0..1, row-major, and where the canvas was placed. Throws Error
+// "nothing drawn" when no pixel is inked, and an Error naming the problem when
+// size != width·height or a side is 0 or too large.
+MnistStyleImage preprocess_mnist_style_placed(const std::uint8_t* pixels, std::size_t size,
+                                              std::size_t width, std::size_t height,
+                                              Placement placement = Placement::centre_of_mass);
+
+// The image alone.
 std::vector<float> preprocess_mnist_style(const std::uint8_t* pixels, std::size_t size,
                                           std::size_t width, std::size_t height,
                                           Placement placement = Placement::centre_of_mass);

@@ -118,6 +118,50 @@ test('the saliency of a drawn 1 is concentrated on its stroke', async () => {
   await page.locator('#saliency').screenshot({ path: path.join(SHOTS, 'explain-saliency-one.png') });
 });
 
+// The maps laid back over the pad: drawn small in the pad's top-left corner, the digit is moved and
+// enlarged by the preprocessing, so only the engine's placement brings the colours back onto it.
+test('the saliency maps laid back over the drawing sit on the pen strokes', async () => {
+  await clear();
+  await page.$eval('#saliency', (p) => delete p.dataset.target);
+  await drawMouse(page, SEVEN.map(([x, y]) => [0.05 + 0.4 * x, 0.05 + 0.4 * y]));
+  await page.locator('#saliency').scrollIntoViewIfNeeded();
+  await page.waitForSelector('#saliency[data-target]', { timeout: TIMEOUT });
+  assert.equal(await page.$eval('#saliency-drawn', (d) => d.hidden), false, 'the maps on the drawing are shown');
+  const read = (selector) => page.$eval(selector, (c) => ({
+    width: c.width, height: c.height, data: Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data),
+  }));
+  const pad = await read('#draw-canvas');
+  // the pen strokes' bounding box on the pad, dilated by 12 pad pixels (two input pixels at this size)
+  let [y0, x0, y1, x1] = [Infinity, Infinity, -1, -1];
+  for (let i = 0; i < pad.width * pad.height; i++) {
+    const x = i % pad.width, y = Math.floor(i / pad.width);
+    if (pad.data[4 * i + 3] > 25) [y0, x0, y1, x1] = [Math.min(y0, y), Math.min(x0, x), Math.max(y1, y), Math.max(x1, x)];
+  }
+  assert.ok(x1 < pad.width / 2 && y1 < pad.height / 2, `the drawing is in the top-left quarter: x ${x0}..${x1}, y ${y0}..${y1}`);
+  for (const id of ['#saliency-gradient-drawn', '#saliency-occlusion-drawn']) {
+    const over = await read(id);
+    assert.deepEqual([over.width, over.height], [pad.width, pad.height], `${id} has the pad's size`);
+  }
+  // gradient × input is zero off the input's ink: its colour (any tint away from grey) must sit on the strokes
+  const over = await read('#saliency-gradient-drawn');
+  let inside = 0, all = 0;
+  let [ty0, tx0, ty1, tx1] = [Infinity, Infinity, -1, -1];
+  for (let i = 0; i < over.width * over.height; i++) {
+    const [r, g, b] = over.data.slice(4 * i, 4 * i + 3);
+    const tint = Math.max(r, g, b) - Math.min(r, g, b);
+    if (tint < 8) continue;
+    const x = i % over.width, y = Math.floor(i / over.width);
+    all += tint;
+    if (x >= x0 - 12 && x <= x1 + 12 && y >= y0 - 12 && y <= y1 + 12) inside += tint;
+    [ty0, tx0, ty1, tx1] = [Math.min(ty0, y), Math.min(tx0, x), Math.max(ty1, y), Math.max(tx1, x)];
+  }
+  assert.ok(all > 0, 'the map on the drawing is not blank');
+  assert.ok(inside / all > 0.95, `share of the colour inside the strokes' dilated box: ${inside / all}`);
+  assert.ok(tx1 - tx0 > 0.6 * (x1 - x0) && ty1 - ty0 > 0.6 * (y1 - y0),
+    `the colour spans the strokes: x ${tx0}..${tx1} for ink ${x0}..${x1}, y ${ty0}..${ty1} for ink ${y0}..${y1}`);
+  await page.locator('#saliency').screenshot({ path: path.join(SHOTS, 'explain-saliency-on-drawing.png') });
+});
+
 test('the occlusion map of a shipped sample digit lowers its true class where the ink is', async () => {
   await clear();
   const k = SAMPLES.samples.findIndex((s) => s.label === 4);
@@ -126,6 +170,7 @@ test('the occlusion map of a shipped sample digit lowers its true class where th
   await page.locator('#saliency').scrollIntoViewIfNeeded();
   await page.selectOption('#saliency-class', '4');
   await page.waitForSelector('#saliency[data-target="4"]', { timeout: TIMEOUT });
+  assert.equal(await page.$eval('#saliency-drawn', (d) => d.hidden), true, 'a sample digit has no drawing to lay the maps over');
   const ink = await canvasValues(page, '#input-canvas', 'grey');
   const fall = await canvasValues(page, '#saliency-occlusion', 'diverging');
   let onInk = 0, nInk = 0, off = 0, nOff = 0;

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import createConvScope from './node-engine.mjs';  // the build the pages pick
 import { encodeSafetensors } from '../../web/js/safetensors.js';
-import { adaptInput, MNIST_SIDE, resizeCentred } from '../../web/js/demo/input-adapter.js';
+import { adaptInput, adaptPlacement, MNIST_SIDE, resizeCentred } from '../../web/js/demo/input-adapter.js';
 import { makeRng } from '../js/helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -182,6 +182,25 @@ test('input adapter: 1×28×28 as it is; shrinking averages areas (checked by br
       // continuous centre (index + 0.5) scales by s about the square's corner, which sits at the margin
       const ey = (h - 28 * s) / 2 + (c28.y + 0.5) * s - 0.5, ex = (w - 28 * s) / 2 + (c28.x + 0.5) * s - 0.5;
       assert.ok(Math.abs(c.y - ey) < 0.15 && Math.abs(c.x - ex) < 0.15, `${h}×${w}: centre (${c.y}, ${c.x}) vs (${ey}, ${ex})`);
+    }
+  }
+});
+
+// The saliency maps are laid back over the pad through the engine's placement into 28×28, carried
+// on into the model's input by adaptPlacement: a point of the 28×28 picture must land where the
+// resize puts it (its centre of mass, in pixel-edge coordinates), and placements compose.
+test('input adapter: adaptPlacement carries a placement into 28×28 on into the model\'s H×W', () => {
+  const src = samplePicture(3);
+  const c28 = centreOfMass(src, 28, 28);
+  for (const [h, w] of [[14, 14], [20, 40], [9, 6], [56, 56], [40, 30]]) {
+    const c = centreOfMass(resizeCentred(src, h, w), h, w);
+    const p = adaptPlacement({ scale: 1, offsetX: 0, offsetY: 0 }, { height: h, width: w });
+    const x = (c28.x + 0.5) * p.scale + p.offsetX, y = (c28.y + 0.5) * p.scale + p.offsetY;
+    assert.ok(Math.abs(x - (c.x + 0.5)) < 0.15 && Math.abs(y - (c.y + 0.5)) < 0.15, `${h}×${w}: (${x}, ${y}) vs centre (${c.x + 0.5}, ${c.y + 0.5})`);
+    const pad = { scale: 0.1, offsetX: 3, offsetY: -2 }, q = adaptPlacement(pad, { height: h, width: w });
+    for (const [px, py] of [[0, 0], [140, 70], [280, 280]]) {
+      const direct = [(px * pad.scale + pad.offsetX) * p.scale + p.offsetX, (py * pad.scale + pad.offsetY) * p.scale + p.offsetY];
+      assert.ok(Math.abs(px * q.scale + q.offsetX - direct[0]) < 1e-9 && Math.abs(py * q.scale + q.offsetY - direct[1]) < 1e-9, `${h}×${w}: (${px}, ${py})`);
     }
   }
 });

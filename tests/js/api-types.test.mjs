@@ -153,6 +153,14 @@ const CS_CALLS = {
     assert.deepEqual([...c.counts], [1, 0, 1, 1]);
     assert.equal(c.correct, 2);
   },
+  preprocessPlaced: () => {
+    const ink = new Uint8Array(40 * 30);
+    for (let y = 10; y < 30; y++) ink[y * 30 + 15] = 255;
+    const { image, placement } = cs.preprocessPlaced(ink, 30, 40);
+    assert.deepEqual(image, cs.preprocess(ink, 30, 40));
+    assert.deepEqual(Object.keys(placement).sort(), ['offsetX', 'offsetY', 'scale']);
+    assert.equal(placement.scale, 1);  // the 20-pixel stroke fills the 20-pixel box
+  },
   generateJets: () => {
     const jets = cs.generateJets(4, 1);
     assert.ok(isFloats(jets.images, 4 * 625) && jets.labels instanceof Int32Array && jets.labels.length === 4);

@@ -222,3 +222,32 @@ test('the image tools refuse a model whose input is not an image', () => {
     model.delete();
   }
 });
+
+// The saliency maps are laid back over the drawing with the placement preprocessing reports: the
+// ink's bounding box must land exactly on the ink's pixels in the 28×28 image.
+test('preprocessPlaced: its image is preprocess\'s, and its placement maps the ink\'s box onto the ink in 28×28', () => {
+  const rng = makeRng(SEED);
+  for (let k = 0; k < 20; k++) {
+    const width = 60 + Math.floor(rng.next() * 300), height = 60 + Math.floor(rng.next() * 300);
+    // a solid block whose sides scale to whole pixels, centred on whole pixels: the longer side
+    // 20·m canvas pixels, the shorter an even number of box pixels
+    const m = 1 + Math.floor(rng.next() * 2), long = 20 * m, short = m * 2 * (1 + Math.floor(rng.next() * 9));
+    const [bw, bh] = rng.next() < 0.5 ? [long, short] : [short, long];
+    const x0 = Math.floor(rng.next() * (width - bw)), y0 = Math.floor(rng.next() * (height - bh));
+    const ink = new Uint8Array(width * height);
+    for (let y = y0; y < y0 + bh; y++) ink.fill(255, y * width + x0, y * width + x0 + bw);
+    const { image, placement: p } = cs.preprocessPlaced(ink, width, height);
+    assert.deepEqual(image, cs.preprocess(ink, width, height));
+    const inked = [];
+    image.forEach((v, i) => v > 0.5 && inked.push([i % 28, Math.floor(i / 28)]));
+    const xs = inked.map(([x]) => x), ys = inked.map(([, y]) => y);
+    const where = `block ${bw}×${bh} at (${x0}, ${y0}) on ${width}×${height}`;
+    assert.equal(p.scale, 1 / m, where);
+    assert.ok(Math.abs(x0 * p.scale + p.offsetX - Math.min(...xs)) < 1e-9, `${where}: left edge`);
+    assert.ok(Math.abs((x0 + bw) * p.scale + p.offsetX - (Math.max(...xs) + 1)) < 1e-9, `${where}: right edge`);
+    assert.ok(Math.abs(y0 * p.scale + p.offsetY - Math.min(...ys)) < 1e-9, `${where}: top edge`);
+    assert.ok(Math.abs((y0 + bh) * p.scale + p.offsetY - (Math.max(...ys) + 1)) < 1e-9, `${where}: bottom edge`);
+  }
+  assert.throws(() => cs.preprocessPlaced(new Uint8Array(100), 10, 10), /nothing drawn/);
+  assert.throws(() => cs.preprocessPlaced(new Uint8Array(100), 20, 20), /20×20 pixels need 400 bytes, got 100/);
+});

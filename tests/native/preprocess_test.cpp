@@ -233,6 +233,34 @@ TEST(Preprocess, AnMnistDigitComesOutAsItself) {
   }
 }
 
+// The placement lays the canvas over the 28×28 image: the seven drawn 10× larger at (150, 60)
+// comes out exactly as MNIST has it, its box at column 6, row 7, so (150, 60) maps there.
+TEST(Preprocess, PlacementMapsTheCanvasOntoTheImage) {
+  Canvas big(400, 300);
+  big.paste(kSeven, kSevenRows, kSevenCols, 150, 60, 10);
+  const MnistStyleImage out = preprocess_mnist_style_placed(big.px.data(), big.px.size(), big.w, big.h);
+  EXPECT_DOUBLE_EQ(out.placement.scale, 0.1);
+  EXPECT_NEAR(150 * out.placement.scale + out.placement.offset_x, kSevenLeft, 1e-9);
+  EXPECT_NEAR(60 * out.placement.scale + out.placement.offset_y, kSevenTop, 1e-9);
+  EXPECT_EQ(out.image, big.run());
+}
+
+// A solid block's bounding box lands on the block in the image, for either placement.
+TEST(Preprocess, PlacementMapsTheInksBoxOntoItsPixels) {
+  Canvas c(300, 200);  // 40 × 100 at (180, 30): 8 × 20 in the image
+  c.fill(180, 30, 40, 100);
+  for (Placement where : {Placement::centre_of_mass, Placement::as_drawn}) {
+    const MnistStyleImage out = preprocess_mnist_style_placed(c.px.data(), c.px.size(), c.w, c.h, where);
+    const Stats s = stats(out.image, 0.5f);
+    const CanvasPlacement& p = out.placement;
+    EXPECT_DOUBLE_EQ(p.scale, 0.2);
+    EXPECT_NEAR(180 * p.scale + p.offset_x, s.x0, 1e-9);
+    EXPECT_NEAR(220 * p.scale + p.offset_x, s.x1, 1e-9);
+    EXPECT_NEAR(30 * p.scale + p.offset_y, s.y0, 1e-9);
+    EXPECT_NEAR(130 * p.scale + p.offset_y, s.y1, 1e-9);
+  }
+}
+
 TEST(Preprocess, RefusesAnEmptyCanvas) {
   Canvas c(280, 280);
   EXPECT_EQ(error_of(c, c.px.size(), 280, 280), "nothing drawn");

@@ -74,6 +74,13 @@ export function resizeCentred(src, height, width) {
   return out;
 }
 
+// Where the 28×28 picture went in the model's input (the resize above): a placement into 28×28
+// {scale, offsetX, offsetY} (point p → p·scale + offset, cs.preprocessPlaced) → the same into H×W.
+export function adaptPlacement({ scale, offsetX, offsetY }, { height, width }) {
+  const s = Math.min(height, width) / MNIST_SIDE, side = MNIST_SIDE * s;
+  return { scale: scale * s, offsetX: offsetX * s + (width - side) / 2, offsetY: offsetY * s + (height - side) / 2 };
+}
+
 // A 28×28 MNIST-style picture → the model's input [C][H][W]. 1×28×28 models get it as it is.
 export function adaptInput(picture, { channels, height, width }) {
   const plane = height === MNIST_SIDE && width === MNIST_SIDE ? picture : resizeCentred(picture, height, width);

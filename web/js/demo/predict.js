@@ -8,10 +8,11 @@ import { decodeSafetensors } from '../safetensors-read.js';
 // The engine's message for an empty canvas: the page then clears the prediction.
 export const NOTHING_DRAWN = 'nothing drawn';
 
-// ink {pixels, width, height} → Float32Array(784), or null when nothing is drawn.
+// ink {pixels, width, height} → {image: Float32Array(784), placement: where the pad went in it
+// ({scale, offsetX, offsetY}: pad point p → p·scale + offset)}, or null when nothing is drawn.
 export function inputFromInk(cs, { pixels, width, height }) {
   try {
-    return cs.preprocess(pixels, width, height);
+    return cs.preprocessPlaced(pixels, width, height);
   } catch (e) {
     if (e?.message === NOTHING_DRAWN) return null;
     throw e;

@@ -2,12 +2,13 @@
 // the engine (computed in explain-worker.js): gradient × input (model.inputGradient of the class's
 // score, the value before the softmax: how much it changes per unit of each pixel, times the pixel)
 // and occlusion (occlusion.js: one predictBatch over copies of the input, each with a 4×4 square
-// blanked). Drawn on their own and laid over the input, each with its legend, with a line on where
-// they disagree. Handed its elements; knows no pointers.
+// blanked). Drawn on their own, laid over the input, and laid back over the drawing on the pad (the
+// engine's preprocessing says where the pad went in the input), each with its legend, with a line
+// on where they disagree. Handed its elements; knows no pointers.
 
 import { drawMap } from '../../render/heatmap.js';
 import { renderLegend } from '../../render/grid.js';
-import { drawOverlay, scaleOf } from './overlay.js';
+import { drawOverlay, drawOverlayOnDrawing, scaleOf } from './overlay.js';
 import { occludedCopies, occlusionMap } from './occlusion.js';
 
 // gradient × input, summed over the channels → Float32Array(H·W). layer: whose output `target`
@@ -58,19 +59,22 @@ export function disagreementNote(gradient, occlusion, picture, label) {
   return parts.join(' ');
 }
 
-// els: {gradient, occlusion, gradientOver, occlusionOver (canvases), gradientLegend,
-//       occlusionLegend, note}
-// → {draw({input, shape, label, gradient, occlusion})}
+// els: {gradient, occlusion, gradientOver, occlusionOver, gradientDrawn, occlusionDrawn
+//       (canvases), drawn (what holds the last two), gradientLegend, occlusionLegend, note}
+// → {draw({input, shape, label, gradient, occlusion, drawing})}; drawing: {ink, placement} of the
+// pad (DrawPad.ink(), cs.preprocessPlaced's placement), or null (a sample digit: no drawing).
 export function createSaliencyView(els) {
   return {
-    draw({ input, shape, label, gradient, occlusion }) {
+    draw({ input, shape, label, gradient, occlusion, drawing }) {
       const { height, width } = shape;
       const picture = input.subarray(0, height * width);
-      for (const [map, plain, over, legend] of [[gradient, els.gradient, els.gradientOver, els.gradientLegend],
-        [occlusion, els.occlusion, els.occlusionOver, els.occlusionLegend]]) {
+      els.drawn.hidden = !drawing;
+      for (const [map, plain, over, drawn, legend] of [[gradient, els.gradient, els.gradientOver, els.gradientDrawn, els.gradientLegend],
+        [occlusion, els.occlusion, els.occlusionOver, els.occlusionDrawn, els.occlusionLegend]]) {
         const m = scaleOf(map);
         drawMap(plain, map, 0, height, width, 'diverging', [-m, m]);
         drawOverlay(over, picture, map, height, width, m);
+        if (drawing) drawOverlayOnDrawing(drawn, drawing.ink, drawing.placement, map, height, width, m);
         renderLegend(legend, { scale: 'diverging', domain: [-m, m], format: (v) => v.toPrecision(2) });
       }
       els.note.textContent = disagreementNote(gradient, occlusion, picture, label);

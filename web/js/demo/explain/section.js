@@ -23,6 +23,8 @@ function fillClasses(select, labels, first, keep) {
   if (keep !== undefined && [...select.options].some((o) => o.value === keep)) select.value = keep;
 }
 
+const copyInk = ({ pixels, width, height }) => ({ pixels: Uint8Array.from(pixels), width, height });
+
 // Runs fn once, delay ms after the last call of request() (while visible() holds).
 function trailing(fn, delay) {
   let timer = null;
@@ -43,6 +45,7 @@ export function createWhySection(root, { baseUrl, onChange = () => {} }) {
   const saliency = createSaliencyView({
     gradient: $('#saliency-gradient'), occlusion: $('#saliency-occlusion'),
     gradientOver: $('#saliency-gradient-over'), occlusionOver: $('#saliency-occlusion-over'),
+    gradientDrawn: $('#saliency-gradient-drawn'), occlusionDrawn: $('#saliency-occlusion-drawn'), drawn: $('#saliency-drawn'),
     gradientLegend: $('#saliency-gradient-legend'), occlusionLegend: $('#saliency-occlusion-legend'), note: $('#saliency-note'),
   });
   const worker = startExplainWorker(baseUrl, { onError: (e) => showError(e.message) });
@@ -56,7 +59,7 @@ export function createWhySection(root, { baseUrl, onChange = () => {} }) {
   let entry = null;
   const defaultTarget = () => String(Math.min(3, entry.labels.length - 1));  // "make it a 3"
   let workerModel = null;  // Promise settled once the worker holds entry's model
-  let latest = null;  // {input, result} of the last update with something drawn
+  let latest = null;  // {input, result, drawing} of the last update with something drawn
 
   function showError(message) {
     Object.assign(alert, { textContent: message, hidden: false }).setAttribute('role', 'alert');
@@ -76,6 +79,8 @@ export function createWhySection(root, { baseUrl, onChange = () => {} }) {
   const drawSaliency = async (force = false) => {
     if (!entry || !latest || !(force || visible.has(panels.saliency))) return;
     const mine = entry, input = latest.input, target = saliencyClass();
+    // the pad's ink now, while it still is the drawing this input was made from (copied: the pad reuses it)
+    const drawing = latest.drawing && { placement: latest.drawing.placement, ink: copyInk(latest.drawing.ink()) };
     const { layers } = mine.architecture;
     const scores = layers.length > 1 && layers.at(-1).type === 'softmax' ? layers.length - 2 : null;
     let maps;
@@ -89,7 +94,7 @@ export function createWhySection(root, { baseUrl, onChange = () => {} }) {
       return guarded('saliency', () => { throw e; });
     }
     guarded('saliency', () => {
-      saliency.draw({ input, shape: mine.architecture.input, label: mine.labels[target], gradient: maps.gradient, occlusion: maps.occlusion });
+      saliency.draw({ input, shape: mine.architecture.input, label: mine.labels[target], gradient: maps.gradient, occlusion: maps.occlusion, drawing });
       panels.saliency.dataset.target = String(target);
       $('#saliency-target').textContent = mine.labels[target];
     });
@@ -150,9 +155,10 @@ export function createWhySection(root, { baseUrl, onChange = () => {} }) {
       startLooks();
     },
     // After every page update: input is the model's input, result the forward pass (with .best);
-    // null input: nothing drawn.
-    update({ input, result }) {
-      latest = input ? { input: Float32Array.from(input), result } : null;
+    // null input: nothing drawn. drawing: {placement, ink()} of the pad's drawing (null for a
+    // sample digit): the saliency maps are laid back over it.
+    update({ input, result, drawing = null }) {
+      latest = input ? { input: Float32Array.from(input), result, drawing } : null;
       looks.updateMaps(result.trace);
       if (!latest) return;
       saliencySoon();
