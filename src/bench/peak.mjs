@@ -10,7 +10,7 @@
 // What bounds it (2026-11-28, Xeon Cascade Lake, Node 20, CPU time): one chain runs 3.0 GFLOP/s
 // (mul 4 + add 4 cycles of latency at ~3 GHz), 2/4/6 chains scale linearly, and from 8 chains on
 // it stays at ~24 GFLOP/s: two vector FP ops per cycle (ports 0 and 1) × 4 lanes × ~3 GHz. So 12
-// accumulators are throughput-bound, not latency-bound; the ≈46 GFLOP/s of DESIGN.md is the
+// accumulators are throughput-bound, not latency-bound; the ≈46 GFLOP/s once quoted for it is the
 // fused multiply-add peak (2 FMAs per cycle), which wasm reaches only with relaxed-simd's
 // f32x4.relaxed_madd: measured here 44 GFLOP/s with 10-12 accumulators (node
 // --experimental-wasm-relaxed-simd). No engine in the benchmark can use it (Node 20 needs the

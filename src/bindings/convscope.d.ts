@@ -104,6 +104,73 @@ export interface RocCurve {
   threshold: Float32Array;
 }
 
+/** The input's pixel range for the explanations (default [0, 1], MNIST's). */
+export interface RangeOption {
+  range?: [number, number];
+}
+
+/** Activation maximisation: gradient ascent on the input from a seeded image. */
+export interface MaximiseOptions extends RangeOption {
+  /** the seed image's seed (0 … 2^32 − 1); default 1 */
+  seed?: number;
+  /** η, as a fraction of the input range; default 0.1 */
+  stepSize?: number;
+  /** λ of the L2 pull back to the middle of the range; default 0.5 */
+  l2?: number;
+  /** a 3×3 blur after every blurEvery-th step (0: never); default 8 */
+  blurEvery?: number;
+}
+
+/** "Make it a …": signed-gradient steps toward a target class, each pixel within ε of the original. */
+export interface MakeItOptions extends RangeOption {
+  /** the most any pixel may change; default 0.25 */
+  epsilon?: number;
+  /** the change per pixel per step; default 0.02 */
+  stepSize?: number;
+  /** default 40 */
+  maxSteps?: number;
+  /** stop at the first step where the target is the answer; default true */
+  stopWhenReached?: boolean;
+}
+
+export interface MakeItResult {
+  /** the changed input */
+  image: Float32Array;
+  /** image − input */
+  change: Float32Array;
+  /** the target's probability after each step taken */
+  probabilities: Float32Array;
+  /** the model's answer for image */
+  predicted: number;
+  /** whether the answer is the target */
+  reached: boolean;
+}
+
+/** A change to a 2D image, applied about its centre (bilinear). Every field optional, default none. */
+export interface ImageTransform {
+  /** pixels, + = right */
+  shiftX?: number;
+  /** pixels, + = down */
+  shiftY?: number;
+  /** degrees, + = clockwise on screen */
+  rotation?: number;
+  /** > 1 = larger; default 1 */
+  scale?: number;
+  /** stroke passes: +1 one full dilation, −1 one full erosion, fractions blend */
+  thickness?: number;
+}
+
+export type SweepAxis = 'shift-x' | 'shift-y' | 'rotation' | 'scale' | 'thickness';
+
+export interface Confusion {
+  /** each sample's predicted class (the largest score) */
+  predicted: Int32Array;
+  /** classes × classes counts, row = true class, column = predicted */
+  counts: Int32Array;
+  /** samples predicted right */
+  correct: number;
+}
+
 /** A model in the engine's memory: call delete() when done with it. */
 export interface Model {
   readonly architecture: Architecture;
@@ -142,6 +209,21 @@ export interface Model {
   scheduledRate(): number;
   /** loss and hits on n labelled inputs, without learning */
   evaluate(inputs: Floats, labels: Labels, n: number): LossResult;
+  /** d output[index] / d input at input (input's length): of the model's output as loaded
+   * (probabilities if it ends in softmax), or of layer `layer`'s output (a name or an index) */
+  inputGradient(input: Floats, index: number, layer?: string | number): Float32Array;
+  /** activation maximisation's starting image for options.seed (input-sized) */
+  maximiseSeed(options: MaximiseOptions | undefined): Float32Array;
+  /** one ascent step on image for channel `channel` of layer `layer` (a conv or pool layer) →
+   * the new image and the unit's activation before the step */
+  maximiseStep(layer: string | number, channel: number, image: Floats, step: number,
+               options: MaximiseOptions | undefined): { image: Float32Array; activation: number };
+  /** the whole run: the seed image, then options.steps (default 64) steps → the image */
+  maximiseChannel(layer: string | number, channel: number, options: (MaximiseOptions & { steps?: number }) | undefined): Float32Array;
+  /** signed-gradient steps from input toward class target */
+  makeIt(input: Floats, target: number, options: MakeItOptions | undefined): MakeItResult;
+  /** one such step from current, bounded around original → the new image and the target's probability */
+  makeItStep(original: Floats, current: Floats, target: number, options: MakeItOptions | undefined): { image: Float32Array; probability: number };
   /** the model as a convscope/1 .safetensors file, with these extra metadata strings */
   save(metadata: Record<string, string> | undefined): Uint8Array;
   /** frees the model's memory; the object is unusable after */
@@ -159,6 +241,16 @@ export interface ConvScope {
   memoryBytes(): number;
   /** canvas ink [height][width] (0 background … 255 ink) → 784 values, MNIST style */
   preprocess(pixels: Uint8Array | Uint8ClampedArray | ArrayLike<number>, width: number, height: number): Float32Array;
+  /** the same 20-pixel box as preprocess, placed where the ink was on the canvas instead of centred */
+  preprocessAsDrawn(pixels: Uint8Array | Uint8ClampedArray | ArrayLike<number>, width: number, height: number): Float32Array;
+  /** image [height][width] (sides 1 … 1024) transformed → Float32Array(height·width) */
+  transformImage(image: Floats, height: number, width: number, transform: ImageTransform | undefined): Float32Array;
+  /** points (2 … 1,001) images with `axis` swept over its whole range, the other
+   * fields of transform as given → the amounts and the images back to back */
+  transformSweep(image: Floats, height: number, width: number, transform: ImageTransform | undefined,
+                 axis: SweepAxis, points: number): { amounts: Float32Array; images: Float32Array };
+  /** scores [n][classes] (e.g. predictBatch's) against n labels */
+  confusionMatrix(scores: Floats, labels: Labels, classes: number): Confusion;
   /** count (1 … 100,000) generated W/Z and QCD jet images, the same for the same seed (0 … 2^32 − 1) */
   generateJets(count: number, seed: number): Jets;
   /** area under the ROC curve; labels 0 (background) or 1 (signal); ties count ½ */

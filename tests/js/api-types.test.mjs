@@ -85,6 +85,25 @@ const MODEL_CALLS = {
     again.delete();
     assert.ok(m.save(undefined) instanceof Uint8Array);
   },
+  inputGradient: (m) => {
+    assert.ok(isFloats(m.inputGradient(X.subarray(0, 36), 1), 36));
+    assert.ok(isFloats(m.inputGradient(X.subarray(0, 36), 0, 'conv'), 36));
+  },
+  maximiseSeed: (m) => assert.ok(isFloats(m.maximiseSeed({ seed: 2 }), 36)),
+  maximiseStep: (m) => {
+    const r = m.maximiseStep('conv', 1, m.maximiseSeed(undefined), 0, undefined);
+    assert.ok(isFloats(r.image, 36) && Number.isFinite(r.activation));
+  },
+  maximiseChannel: (m) => assert.ok(isFloats(m.maximiseChannel(0, 0, { steps: 3 }), 36)),
+  makeIt: (m) => {
+    const r = m.makeIt(X.subarray(0, 36), 1, { maxSteps: 3, stopWhenReached: false });
+    assert.ok(isFloats(r.image, 36) && isFloats(r.change, 36) && isFloats(r.probabilities, 3));
+    assert.ok(Number.isInteger(r.predicted) && typeof r.reached === 'boolean');
+  },
+  makeItStep: (m) => {
+    const r = m.makeItStep(X.subarray(0, 36), X.subarray(0, 36), 0, { epsilon: 0.1 });
+    assert.ok(isFloats(r.image, 36) && Number.isFinite(r.probability));
+  },
   delete: (m) => {
     const other = cs.createModel(NET);
     assert.equal(other.delete(), undefined);
@@ -113,6 +132,26 @@ const CS_CALLS = {
     const ink = new Uint8Array(40 * 30);
     for (let y = 10; y < 30; y++) ink[y * 30 + 15] = 255;
     assert.ok(isFloats(cs.preprocess(ink, 30, 40), 784));
+  },
+  preprocessAsDrawn: () => {
+    const ink = new Uint8Array(40 * 30);
+    for (let y = 10; y < 30; y++) ink[y * 30 + 5] = 255;
+    assert.ok(isFloats(cs.preprocessAsDrawn(ink, 30, 40), 784));
+  },
+  transformImage: () => {
+    assert.ok(isFloats(cs.transformImage(X.subarray(0, 36), 6, 6, { shiftX: 1, rotation: 10 }), 36));
+    assert.ok(isFloats(cs.transformImage(X.subarray(0, 36), 6, 6, undefined), 36));
+  },
+  transformSweep: () => {
+    const r = cs.transformSweep(X.subarray(0, 36), 6, 6, { scale: 1.1 }, 'rotation', 5);
+    assert.ok(isFloats(r.amounts, 5) && isFloats(r.images, 5 * 36));
+    assert.equal(r.amounts[0], -45);
+  },
+  confusionMatrix: () => {
+    const c = cs.confusionMatrix([0.9, 0.1, 0.2, 0.8, 0.6, 0.4], [0, 1, 1], 2);
+    assert.deepEqual([...c.predicted], [0, 1, 0]);
+    assert.deepEqual([...c.counts], [1, 0, 1, 1]);
+    assert.equal(c.correct, 2);
   },
   generateJets: () => {
     const jets = cs.generateJets(4, 1);
