@@ -46,7 +46,7 @@ function missingFeature(build) {
 }
 
 // The engine under way: its glue module imported and its wasm fetched and compiled, started once
-// per page (or worker) and build. The pages start it from the first module script of their <head>
+// per page (or worker) and build. The pages start it from an async module script in their <head>
 // (demo/start.js, lesson/start.js), so the wasm compiles while the page's other modules still load; loadEngine
 // then finds it done or nearly. build: 'relaxed' | 'simd' | 'scalar' (chooseEngine() when not given)
 // → {build, path, glue: Promise, wasm: Promise<WebAssembly.Module>}

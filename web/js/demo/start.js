@@ -1,4 +1,4 @@
-// Run by index.html as the first module script of its <head>: starts the engine (fetched and
+// Run by index.html as an async module script in its <head>: starts the engine (fetched and
 // compiled) and the downloads of the page's models and sample digits at once, while the page's
 // other modules still load; main.js then finds them under way (engine.js startEngine, prefetch).
 import { prefetch, startEngine } from '../engine.js';

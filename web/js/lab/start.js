@@ -1,4 +1,4 @@
-// Run by lab.html as the first module script of its <head>: starts the training worker, which
+// Run by lab.html as an async module script in its <head>: starts the training worker, which
 // loads the engine and generates the jets (its "init", kept for lab.js's own request), while the
 // page's own modules still load (worker-rpc.js prestartWorker).
 import { prestartWorker } from '../worker-rpc.js';

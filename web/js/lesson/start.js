@@ -1,4 +1,4 @@
-// Run by lesson.html as the first module script of its <head>: starts fetching and compiling the
+// Run by lesson.html as an async module script in its <head>: starts fetching and compiling the
 // engine (engine.js startEngine) and the training worker of section 8 with its own engine
 // (worker-rpc.js prestartWorker), while the page's own modules still load.
 import { startEngine } from '../engine.js';
