@@ -47,7 +47,7 @@ function missingFeature(build) {
 
 // The engine under way: its glue module imported and its wasm fetched and compiled, started once
 // per page (or worker) and build. The pages start it from an async module script in their <head>
-// (engine-start.js), so the wasm compiles while the page's other modules still load; loadEngine
+// (demo/start.js, lesson/start.js), so the wasm compiles while the page's other modules still load; loadEngine
 // then finds it done or nearly. build: 'relaxed' | 'simd' | 'scalar' (chooseEngine() when not given)
 // → {build, path, glue: Promise, wasm: Promise<WebAssembly.Module>}
 const started = new Map();

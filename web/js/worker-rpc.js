@@ -19,11 +19,43 @@
 //   name: what messages call it ("training worker"); onBusy(busy): true while requests are open;
 //   onError(Error): a progress handler of the page that threw (the request itself goes on).
 // A worker whose script cannot load or run fails every open request with "The <name> failed…".
+//
+// prestartWorker(path, baseUrl, early = []) starts the worker from a page's start script (in its
+// <head>), so that it fetches its modules and loads the engine while the page's own modules still
+// load: it sends "engine" at once, then the requests named in early (no args), whose answers
+// nobody reads (id 0: the worker keeps what they made and answers the page's own request of the
+// same type from it). The page's first startWorker of the same path takes the worker over (if
+// the page's modules ran first, the start script starts none).
 
 import { chooseEngine } from './engine.js';
 
+const engineArgs = (baseUrl) => ({ build: chooseEngine(), baseUrl: new URL('./', baseUrl).href });
+
+const early = new Map();  // href → {worker, failure (an error event, or null), stop()}
+const taken = new Set();  // hrefs a startWorker has asked for: too late to start early
+export function prestartWorker(path, baseUrl, requests = []) {
+  const href = new URL(path, baseUrl).href;
+  if (early.has(href) || taken.has(href)) return;
+  const worker = new Worker(href, { type: 'module' });
+  const started = { worker, failure: null };
+  const onFailure = (e) => {
+    e.preventDefault();
+    started.failure = e;
+  };
+  worker.addEventListener('error', onFailure);
+  started.stop = () => worker.removeEventListener('error', onFailure);
+  for (const [type, args] of [['engine', engineArgs(baseUrl)], ...requests.map((r) => [r, {}])]) worker.postMessage({ id: 0, type, args });
+  early.set(href, started);
+}
+
 export function startWorker(path, baseUrl, { name = 'worker', onBusy = () => {}, onError = () => {} } = {}) {
-  const worker = new Worker(new URL(path, baseUrl), { type: 'module' });
+  const href = new URL(path, baseUrl).href;
+  const started = early.get(href);
+  early.delete(href);
+  taken.add(href);
+  started?.stop();
+  const worker = started?.worker ?? new Worker(href, { type: 'module' });
+  const failed = (e) => new Error(`The ${name} failed${e.message ? `: ${e.message}` : ' to start'}.`);
   const pending = new Map();  // id → {resolve, reject, onProgress}
   let nextId = 0;
   let broken = null;  // the Error of a worker that died: every later request fails with it
@@ -55,8 +87,9 @@ export function startWorker(path, baseUrl, { name = 'worker', onBusy = () => {},
   });
   worker.addEventListener('error', (e) => {
     e.preventDefault();
-    failAll(new Error(`The ${name} failed${e.message ? `: ${e.message}` : ' to start'}.`));
+    failAll(failed(e));
   });
+  if (started?.failure) failAll(failed(started.failure));
   worker.addEventListener('messageerror', () => failAll(new Error(`A message from the ${name} could not be read.`)));
 
   function request(type, args = {}, { onProgress = () => {}, signal } = {}) {
@@ -69,7 +102,7 @@ export function startWorker(path, baseUrl, { name = 'worker', onBusy = () => {},
     return answer;
   }
 
-  const engine = request('engine', { build: chooseEngine(), baseUrl: new URL('./', baseUrl).href });
+  const engine = request('engine', engineArgs(baseUrl));
   engine.catch(() => {});  // the requests that need the engine fail with the reason
   return { request, engine, terminate: () => worker.terminate() };
 }

@@ -19,7 +19,7 @@ import { DrawPad } from './draw-pad.js';
 import { frameScheduler } from './predict.js';
 import { acceptFileDrops } from './file-drop.js';
 import { cellAt, cellForKey, sameCell } from './cell-picker.js';
-import { createWhySection } from './explain/section.js';
+import { lazyEvidence, lazyWhySection, prefetchDeeper } from './deeper.js';
 import { MODELS } from './model-files.js';
 import { createAppState, currentModel } from './app-state.js';
 import { update } from './update-loop.js';
@@ -126,8 +126,6 @@ function wire() {
 }
 
 async function main() {
-  // the deeper sections' modules load beside the engine (not in the first screen's module graph)
-  const evidenceModule = import('./evidence/evidence.js');
   try {
     acceptFileDrops(document, $('#drop-hint'), (file) => app.current && loadOwnModel(app, file));  // a drop never leaves the page
     setStatus('Loading the engine…');
@@ -139,18 +137,19 @@ async function main() {
     await loadAll(app);
     performance.mark('convscope:models');
     wire();
-    // "Why this digit?": its panels, computed when scrolled to; their state is part of the link.
-    app.why = createWhySection($('#why'), {
-      baseUrl: app.base, onChange: () => keepLink(app),
-    });
-    app.evidence = (await evidenceModule).createEvidence(document, evidencePage(app));
+    // "Why this digit?" and the evidence: made when scrolled to (deeper.js); the panels' state is
+    // part of the link.
+    app.why = lazyWhySection($('#why'), { baseUrl: app.base, onChange: () => keepLink(app) }, () => app.scheduler.flush());
+    app.evidence = lazyEvidence(document, evidencePage(app));
     const link = location.hash;  // before the page writes its own state there
     selectModel(app, MODELS[0].key);
     performance.mark('convscope:first-update');
     applyLink(app, link);
+    await app.why.loaded();  // a link with a panel's state shows it at once
     showMemory(cs.memoryBytes());
     markReady();
     performance.mark('convscope:ready');
+    prefetchDeeper();
   } catch (e) {
     failPage(`${errorText(e)} ${LOAD_ADVICE}`);
     return;

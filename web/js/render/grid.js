@@ -85,9 +85,15 @@ export function renderGrid(table, matrix, { name, format = formatNumber, colorSc
 }
 
 // Fills element with a small legend: low label, gradient bar, high label (and 0 mid-label for diverging).
+// A legend asked for again with the same scale, domain and format is left as it is (the drawing
+// page asks at every stroke move).
+const shownLegends = new WeakMap();  // element → {scale, lo, hi, format}
 export function renderLegend(element, { scale, domain, format = formatNumber }) {
   const doc = element.ownerDocument;
   const [lo, hi] = domain;
+  const shown = shownLegends.get(element);
+  if (shown && shown.scale === scale && Object.is(shown.lo, lo) && Object.is(shown.hi, hi) && shown.format === format && element.childElementCount) return;
+  shownLegends.set(element, { scale, lo, hi, format });
   const bar = doc.createElement('span');
   bar.className = 'legend-bar';
   const stops = STOPS[scale].map(([t]) => {

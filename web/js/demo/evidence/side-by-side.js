@@ -5,6 +5,7 @@
 
 import { el } from '../../render/dom.js';
 import { renderProbabilities } from '../../render/probabilities.js';
+import { fmtInt } from '../../page.js';
 
 export const SIDE_BY_SIDE_MODELS = ['cnn', 'dnn'];
 const TIMING_MS = 2;
@@ -50,7 +51,7 @@ export function createSideBySide(section, models) {
     update(input) {
       if (columns.size === 0 || [...columns].some(([key, c]) => models().get(key) !== c.m)) build();
       for (const [, { m, col, answer, facts, list }] of columns) {
-        const params = `${m.params.toLocaleString('en-US')} parameters`;
+        const params = `${fmtInt(m.params)} parameters`;
         if (!input) {
           answer.textContent = 'Nothing drawn yet.';
           Object.assign(col.dataset, { digit: '', confidence: '' });

@@ -10,6 +10,7 @@ import { renderFilters } from '../../lab/filters-view.js';
 import { downloadBytes } from '../../lab/download.js';
 import { startWorker } from '../../worker-rpc.js';
 import { TRAIN_HERE } from './train-settings.js';
+import { fmtInt } from '../../page.js';
 
 const FILE_NAME = 'convscope-trained-here.safetensors';
 
@@ -21,7 +22,7 @@ export function createTrainHere(section, page) {
     loss: $('#train-here-loss'), accuracy: $('#train-here-accuracy'), filters: $('#train-here-filters'),
     filtersLegend: $('#train-here-filters-legend'), use: $('#train-here-use'), download: $('#train-here-download'),
   };
-  for (const n of TRAIN_HERE.trainCounts) els.count.add(new Option(`${n.toLocaleString('en-US')} digits`, String(n), false, n === TRAIN_HERE.defaultTrainCount));
+  for (const n of TRAIN_HERE.trainCounts) els.count.add(new Option(`${fmtInt(n)} digits`, String(n), false, n === TRAIN_HERE.defaultTrainCount));
   for (const n of TRAIN_HERE.epochChoices) els.epochs.add(new Option(`${n} epoch${n > 1 ? 's' : ''}`, String(n), false, n === TRAIN_HERE.defaultEpochs));
   renderChartLegend($('.train-here-legend'), [{ className: 'train', label: 'training batches (running average)' }, { className: 'test', label: '10,000 test digits, after each epoch' }]);
 
