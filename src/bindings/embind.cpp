@@ -513,9 +513,13 @@ std::unique_ptr<JsModel> load_model(const val& bytes) {
   return guarded([&] {
     if (bytes.isUndefined() || bytes.isNull() || !bytes["length"].isNumber())
       throw convscope::Error("loadModel: expected the bytes of a .safetensors file (Uint8Array)");
-    const auto data = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
+    // One TypedArray.set into bytes left uninitialised: no zero fill, no per-byte work in the
+    // baseline tier, where a load runs.
+    const std::size_t size = bytes["length"].as<std::size_t>();
+    const std::unique_ptr<std::uint8_t[]> data(new std::uint8_t[size]);
+    val(emscripten::typed_memory_view(size, data.get())).call<void>("set", bytes);
     std::map<std::string, std::string> metadata;
-    convscope::Sequential model = convscope::load_model(data.data(), data.size(), &metadata);
+    convscope::Sequential model = convscope::load_model(data.get(), size, &metadata);
     return std::make_unique<JsModel>(std::move(model), std::move(metadata));
   });
 }

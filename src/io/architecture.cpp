@@ -11,7 +11,9 @@ namespace convscope {
 Architecture parse_architecture(const std::string& text) {
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(text, json_depth_limit("architecture"));
+    // Char pointers, as the safetensors reader passes: one instance of nlohmann's parser in the
+    // wasm (an std::string makes a second, ~20 kB), compiled once at load.
+    j = nlohmann::json::parse(text.data(), text.data() + text.size(), json_depth_limit("architecture"));
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("architecture: not valid JSON (") + e.what() + ")");
   }

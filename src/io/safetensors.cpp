@@ -207,7 +207,7 @@ const NamedTensor* Safetensors::find(const std::string& name) const {
   return nullptr;
 }
 
-Safetensors read_safetensors(const std::uint8_t* bytes, std::size_t size) {
+SafetensorsIndex index_safetensors(const std::uint8_t* bytes, std::size_t size) {
   if (size < 8) {
     fail("truncated: file has " + std::to_string(size) + " bytes, need at least 8");
   }
@@ -233,7 +233,7 @@ Safetensors read_safetensors(const std::uint8_t* bytes, std::size_t size) {
 
   const std::uint8_t* data = bytes + 8 + header_size;
   const std::size_t data_size = size - 8 - static_cast<std::size_t>(header_size);
-  Safetensors file;
+  SafetensorsIndex file;
   std::vector<Entry> entries;
   for (const auto& item : header.items()) {
     if (item.key() == "__metadata__") {
@@ -270,11 +270,42 @@ Safetensors read_safetensors(const std::uint8_t* bytes, std::size_t size) {
   }
 
   file.tensors.reserve(entries.size());
-  for (Entry& entry : entries) {
-    NamedTensor tensor{std::move(entry.name), std::move(entry.shape), {}};
-    tensor.data.resize(entry.count);
-    const std::uint8_t* p = data + entry.begin;
-    for (std::size_t i = 0; i < entry.count; ++i) tensor.data[i] = read_f32_le(p + kF32Bytes * i);
+  for (Entry& entry : entries)
+    file.tensors.push_back({std::move(entry.name), std::move(entry.shape), entry.count, data + entry.begin});
+  return file;
+}
+
+const TensorInFile* SafetensorsIndex::find(const std::string& name) const {
+  for (const TensorInFile& tensor : tensors) {
+    if (tensor.name == name) return &tensor;
+  }
+  return nullptr;
+}
+
+void copy_floats(const TensorInFile& tensor, float* out) {
+  // One memcpy where the host is little-endian (wasm, x86, arm64): no per-float work, which
+  // matters in a browser's baseline compiler, where the loader runs its only time.
+  static const bool little_endian = [] {
+    const std::uint32_t one = 1;
+    std::uint8_t first;
+    std::memcpy(&first, &one, 1);
+    return first == 1;
+  }();
+  if (little_endian) {
+    if (tensor.count > 0) std::memcpy(out, tensor.bytes, kF32Bytes * tensor.count);
+    return;
+  }
+  for (std::size_t i = 0; i < tensor.count; ++i) out[i] = read_f32_le(tensor.bytes + kF32Bytes * i);
+}
+
+Safetensors read_safetensors(const std::uint8_t* bytes, std::size_t size) {
+  SafetensorsIndex index = index_safetensors(bytes, size);
+  Safetensors file;
+  file.metadata = std::move(index.metadata);
+  file.tensors.reserve(index.tensors.size());
+  for (TensorInFile& in_file : index.tensors) {
+    NamedTensor tensor{std::move(in_file.name), std::move(in_file.shape), std::vector<float>(in_file.count)};
+    copy_floats(in_file, tensor.data.data());
     file.tensors.push_back(std::move(tensor));
   }
   return file;

@@ -8,7 +8,7 @@
 namespace convscope {
 namespace {
 
-Architecture architecture_of(const Safetensors& file) {
+Architecture architecture_of(const SafetensorsIndex& file) {
   const auto format = file.metadata.find("format");
   if (format == file.metadata.end())
     throw Error("metadata: missing \"format\" (expected \"" + std::string(kFormat) + "\")");
@@ -24,12 +24,13 @@ Architecture architecture_of(const Safetensors& file) {
 
 Sequential load_model(const std::uint8_t* bytes, std::size_t size,
                       std::map<std::string, std::string>* metadata) {
-  const Safetensors file = read_safetensors(bytes, size);
+  // The tensors stay in the caller's bytes until each is copied once into its parameter.
+  const SafetensorsIndex file = index_safetensors(bytes, size);
   std::set<std::string> used;
   // Every parameter must be in the file with the architecture's shape: checked before the
   // model allocates anything.
   auto check = [&](const Param& p) {
-    const NamedTensor* t = file.find(p.name);
+    const TensorInFile* t = file.find(p.name);
     if (!t) throw Error(p.name + ": missing tensor (the architecture needs shape " +
                         to_string(p.shape) + ")");
     if (t->shape != p.shape)
@@ -38,10 +39,7 @@ Sequential load_model(const std::uint8_t* bytes, std::size_t size,
     used.insert(p.name);
   };
   Sequential model(architecture_of(file), check);
-  for (Param& p : model.params()) {
-    const NamedTensor* t = file.find(p.name);
-    std::copy(t->data.begin(), t->data.end(), p.value->data());
-  }
+  for (Param& p : model.params()) copy_floats(*file.find(p.name), p.value->data());
   for (const auto& t : file.tensors)
     if (!used.count(t.name))
       throw Error(t.name + ": unexpected tensor (no layer of the architecture has it)");

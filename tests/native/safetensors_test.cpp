@@ -187,6 +187,39 @@ TEST(Safetensors, RoundTripZeroElementTensorAndEmptyFile) {
   expect_same(Safetensors{}, round_trip(Safetensors{}));
 }
 
+// The loader's path: the index points into the file's own bytes (nothing copied) and
+// copy_floats gives the same bits read_safetensors does, at any alignment of the data.
+TEST(Safetensors, IndexPointsIntoTheFileAndCopiesTheSameBits) {
+  Safetensors file;
+  file.metadata["format"] = "convscope/1";
+  file.tensors.push_back({"w", {2, 3}, {1.5f, -0.0f, std::numeric_limits<float>::quiet_NaN(), 3e-41f, -7.0f, 1e30f}});
+  file.tensors.push_back({"empty", {0}, {}});
+  file.tensors.push_back({"b", {}, {0.125f}});
+  const std::vector<std::uint8_t> written = write_safetensors(file);
+  for (std::size_t shift : {0u, 1u, 3u}) {  // the data area at offsets 8k+shift in memory
+    std::vector<std::uint8_t> bytes(shift, 0xAB);
+    bytes.insert(bytes.end(), written.begin(), written.end());
+    const std::uint8_t* begin = bytes.data() + shift;
+    const SafetensorsIndex index = index_safetensors(begin, written.size());
+    EXPECT_EQ(index.metadata, file.metadata);
+    ASSERT_EQ(index.tensors.size(), 3u);
+    for (const NamedTensor& expected : file.tensors) {
+      const TensorInFile* t = index.find(expected.name);
+      ASSERT_NE(t, nullptr) << expected.name;
+      EXPECT_EQ(t->shape, expected.shape) << expected.name;
+      ASSERT_EQ(t->count, expected.data.size()) << expected.name;
+      EXPECT_GE(t->bytes, begin);
+      EXPECT_LE(t->bytes + 4 * t->count, begin + written.size());
+      std::vector<float> copy(t->count + 1, 99.0f);  // one past the end must stay untouched
+      copy_floats(*t, copy.data());
+      for (std::size_t i = 0; i < t->count; ++i)
+        EXPECT_EQ(bits_of(copy[i]), bits_of(expected.data[i])) << expected.name << "[" << i << "]";
+      EXPECT_EQ(copy[t->count], 99.0f) << expected.name;
+    }
+    EXPECT_EQ(index.find("missing"), nullptr);
+  }
+}
+
 TEST(Safetensors, RoundTripKeepsGivenOrderAndFinds) {
   Safetensors file;  // not alphabetical: file order must follow the given order
   file.tensors.push_back({"z", {1}, {1.0f}});
