@@ -30,28 +30,47 @@ constexpr std::size_t kChannels = 2, kRows = 2, kCols = 8;
 std::size_t padded_h(const Conv2dGeometry& g) { return g.win.pad_top + g.h + g.win.pad_bottom; }
 std::size_t padded_w(const Conv2dGeometry& g) { return g.win.pad_left + g.w + g.win.pad_right; }
 
-// Padded column j of input row src (a row of the sample, or null for a padding row).
-inline float padded_at(const Conv2dGeometry& g, const float* src, std::size_t j) {
-  return src && j >= g.win.pad_left && j - g.win.pad_left < g.w ? src[j - g.win.pad_left] : 0.0f;
+// One padded row: zeros, the input row src (null: a padding row), zeros; wp floats.
+void pad_row(const Conv2dGeometry& g, const float* src, std::size_t wp, float* row) {
+  if (!src) {
+    for (std::size_t j = 0; j < wp; ++j) row[j] = 0.0f;
+    return;
+  }
+  for (std::size_t j = 0; j < g.win.pad_left; ++j) row[j] = 0.0f;
+  float* mid = row + g.win.pad_left;
+  std::size_t j = 0;
+  for (; j + 4 <= g.w; j += 4) store4(mid + j, load4(src + j));
+  for (; j < g.w; ++j) mid[j] = src[j];
+  for (j = g.win.pad_left + g.w; j < wp; ++j) row[j] = 0.0f;
 }
 
 // The sample [H,W] with its zero border: rows of WP floats (compact), or each padded row as its
-// even columns then, a plane of HP rows later, its odd columns, rows of (WP + 1) / 2 (pooled).
+// even columns then, a plane of HP rows later, its odd columns, rows of (WP + 1) / 2 (pooled;
+// each row padded first into `line`, WP + 8 floats past the planes).
 template <bool POOL>
 void fill_padded(const Conv2dGeometry& g, const float* x, float* dst) {
   const std::size_t hp = padded_h(g), wp = padded_w(g);
   const std::size_t ws = POOL ? (wp + 1) / 2 : wp;
+  float* line = dst + hp * (wp + 1);
   for (std::size_t r = 0; r < hp; ++r) {
     const float* src = r >= g.win.pad_top && r - g.win.pad_top < g.h ? x + (r - g.win.pad_top) * g.w : nullptr;
     float* row = dst + r * ws;
-    if (POOL) {
-      float* odd = row + hp * ws;
-      for (std::size_t j = 0; j < ws; ++j) {
-        row[j] = padded_at(g, src, 2 * j);
-        odd[j] = padded_at(g, src, 2 * j + 1);
-      }
-    } else {
-      for (std::size_t j = 0; j < wp; ++j) row[j] = padded_at(g, src, j);
+    if (!POOL) {
+      pad_row(g, src, wp, row);
+      continue;
+    }
+    pad_row(g, src, wp, line);
+    for (std::size_t j = wp; j < 2 * ws + 8; ++j) line[j] = 0.0f;  // an odd WP's last odd column
+    float* odd = row + hp * ws;
+    std::size_t j = 0;
+    for (; j + 4 <= ws; j += 4) {
+      const f32x4 a = load4(line + 2 * j), b = load4(line + 2 * j + 4);
+      store4(row + j, even4(a, b));
+      store4(odd + j, odd4(a, b));
+    }
+    for (; j < ws; ++j) {
+      row[j] = line[2 * j];
+      odd[j] = line[2 * j + 1];
     }
   }
 }
@@ -147,7 +166,7 @@ bool conv2d_ic1_direct_fits(const Conv2dGeometry& g) {
 }
 
 std::size_t conv2d_ic1_direct_scratch_floats(const Conv2dGeometry& g) {
-  return padded_h(g) * (padded_w(g) + 1);  // the compact rows or the two half planes
+  return padded_h(g) * (padded_w(g) + 1) + padded_w(g) + 9;  // the rows or the two half planes; a line
 }
 
 void conv2d_ic1_direct_2ch_2x8_vec4(const Conv2dGeometry& g, std::size_t n, const float* in,
