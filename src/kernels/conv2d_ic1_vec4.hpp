@@ -8,7 +8,7 @@
 
 namespace convscope::kernels {
 
-// One input channel, a 3×3 or 5×5 kernel, stride 1, at least 2 output channels, 2 rows and 8
+// One input channel, a 3×3 kernel, stride 1, at least 2 output channels, 2 rows and 8
 // columns (any padding).
 bool conv2d_ic1_direct_fits(const Conv2dGeometry& g);
 std::size_t conv2d_ic1_direct_scratch_floats(const Conv2dGeometry& g);

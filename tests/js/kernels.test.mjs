@@ -161,7 +161,7 @@ test('conv2d + ReLU + max pool fused: fast = reference = conv then pool, sample 
   }
 });
 
-// The two stride-1 paths picked by shape: one input channel with a 3×3 or 5×5 kernel (tiles of 2
+// The two stride-1 paths picked by shape: one input channel with a 3×3 kernel (tiles of 2
 // channels × 2 rows × 8 columns, moved back at the map's edges) and 3×3 with 8–20 input channels
 // (Winograd F(2×2, 3×3), tiles past the map dropped). Compact (ReLU or not) and pooled, each
 // close to the plain JS reference; the pooled kernel = the fast compact one + ReLU then the

@@ -212,9 +212,10 @@ TEST(Kernels, Conv2dReluMaxpoolFusedMatchesReferenceOn200RandomShapes) {
   }
 }
 
-// One input channel, 3×3 and 5×5, stride 1 (conv2d_ic1_direct_2ch_2x8_vec4 and its pooled twin,
+// One input channel, stride 1: 3×3 (conv2d_ic1_direct_2ch_2x8_vec4 and its pooled twin,
 // tiles of 2 channels × 2 rows × 8 columns moved back to overlap at the map's edges): maps of
-// 1-40 × 1-40 around the tile's 8 columns and 2 rows, odd channel counts, any padding, batches of
+// 1-40 × 1-40 around the tile's 8 columns and 2 rows, odd channel counts, any padding; 5×5 (the
+// general direct tile) for a quarter of the shapes; batches of
 // 1-5. Compact (with and without ReLU) and pooled, each against its reference twin, a sample
 // alone against its batch bit for bit, and pooled = compact + ReLU then pooled, bit for bit.
 TEST(Kernels, Conv2dOneInputChannelFastMatchesReferenceOn300RandomShapes) {
@@ -224,7 +225,7 @@ TEST(Kernels, Conv2dOneInputChannelFastMatchesReferenceOn300RandomShapes) {
     Conv2dGeometry g{};
     g.ic = 1;
     g.oc = pick(rng, 1, 11);
-    g.win.kh = g.win.kw = pick(rng, 0, 1) ? 5 : 3;
+    g.win.kh = g.win.kw = pick(rng, 0, 3) == 0 ? 5 : 3;
     g.win.sh = g.win.sw = 1;
     g.win.pad_top = pick(rng, 0, 2);
     g.win.pad_left = pick(rng, 0, 2);
@@ -241,7 +242,7 @@ TEST(Kernels, Conv2dOneInputChannelFastMatchesReferenceOn300RandomShapes) {
     const bool relu = trial % 2 == 1;
     const std::string params = "trial " + std::to_string(trial) + " n=" + std::to_string(n) +
                                (relu ? " relu " : " ") + describe(g);
-    if (g.oc >= 2 && g.oh >= 2 && g.ow >= 8) ++fitted;  // the new tile's precondition
+    if (g.win.kh == 3 && g.oc >= 2 && g.oh >= 2 && g.ow >= 8) ++fitted;  // the tile's precondition
     const auto in = random_values(rng, n * g.h * g.w);
     const auto weight = random_values(rng, g.oc * g.win.kh * g.win.kw);
     const auto bias = random_values(rng, g.oc);
@@ -276,7 +277,7 @@ TEST(Kernels, Conv2dOneInputChannelFastMatchesReferenceOn300RandomShapes) {
     for (std::size_t j = 0; j < pfast.size(); ++j)
       ASSERT_EQ(pfast[j], steps[j]) << params << " index " << j << ": pooled vs fast conv + ReLU then pool";
   }
-  EXPECT_GT(fitted, 150) << "too few shapes reached the one-channel tile";
+  EXPECT_GT(fitted, 100) << "too few shapes reached the one-channel tile";
 }
 
 // 3×3 stride 1 with 8-20 input channels (conv2d_winograd_f2x2_3x3_4x8_vec4 and its pooled twin):
