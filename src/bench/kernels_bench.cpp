@@ -90,6 +90,26 @@ void BM_Conv2dBatch(benchmark::State& state, ConvShape s, bool fast) {
   set_flops(state, n * conv_flops(g));
 }
 
+// ---- conv + bias + ReLU + 2×2 max pool fused on a batch of 64 (what predictBatch runs for
+// conv1 and conv2): the one-channel tile for conv1, Winograd F(2×2, 3×3) for conv2 ----
+void BM_Conv2dReluPoolBatch(benchmark::State& state, ConvShape s, bool fast) {
+  const Conv2dGeometry g = conv_geometry(s);
+  constexpr std::size_t n = 64;
+  const auto in = random_floats(n * g.ic * g.h * g.w, 1);
+  const auto weight = random_floats(g.oc * g.ic * 9, 2);
+  const auto bias = random_floats(g.oc, 3);
+  std::vector<float> out(n * g.oc * (g.oh / 2) * (g.ow / 2)), scratch(conv2d_batch_scratch_floats(g, n));
+  for (auto _ : state) {
+    if (fast)
+      conv2d_relu_maxpool2x2_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), out.data(), scratch.data());
+    else
+      conv2d_relu_maxpool2x2_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), out.data());
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  set_flops(state, n * conv_flops(g));  // the conv's multiply-adds (direct count), not the pool's
+}
+
 // ---- gemm at the im2col shapes of those convs: [OC, IC·9] · [IC·9, OH·OW] ----
 void BM_Gemm(benchmark::State& state, ConvShape s, bool fast) {
   const std::size_t m = s.oc, n = s.h * s.w, k = s.ic * 9;
@@ -185,6 +205,10 @@ void register_all() {
   for (const ConvShape& s : kConvs) {
     benchmark::RegisterBenchmark((std::string("conv2d_relu_batch64_fast/") + s.name).c_str(), BM_Conv2dBatch, s, true);
     benchmark::RegisterBenchmark((std::string("conv2d_relu_batch64_reference/") + s.name).c_str(), BM_Conv2dBatch, s, false);
+  }
+  for (const ConvShape& s : {kConvs[0], kConvs[1]}) {
+    benchmark::RegisterBenchmark((std::string("conv2d_relu_maxpool_batch64_fast/") + s.name).c_str(), BM_Conv2dReluPoolBatch, s, true);
+    benchmark::RegisterBenchmark((std::string("conv2d_relu_maxpool_batch64_reference/") + s.name).c_str(), BM_Conv2dReluPoolBatch, s, false);
   }
   for (const ConvShape& s : kConvs) {
     const std::string shape = std::to_string(s.oc) + "x" + std::to_string(s.ic * 9) + "x" + std::to_string(s.h * s.w);

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "kernels/conv2d_ic1_vec4.hpp"
+#include "kernels/conv2d_winograd_vec4.hpp"
 #include "kernels/kernels.hpp"
 #include "kernels/simd.hpp"
 #include "kernels/tile_vec4.hpp"
@@ -236,7 +238,10 @@ std::size_t conv2d_scratch_floats(const Conv2dGeometry& g) { return conv2d_batch
 // scratch: cols [K, G·P] (none for one sample whose input is cols), and for G > 1 the gemm's
 // output [OC, G·P] before it is put in place.
 std::size_t conv2d_batch_scratch_floats(const Conv2dGeometry& g, std::size_t n) {
-  if (direct(g)) return DirectPlan(g).scratch_floats();
+  if (direct(g))
+    return std::max({DirectPlan(g).scratch_floats(),
+                     conv2d_ic1_direct_fits(g) ? conv2d_ic1_direct_scratch_floats(g) : 0,
+                     conv2d_winograd_fits(g) ? conv2d_winograd_scratch_floats(g) : 0});
   const std::size_t group = group_size(g, n), p = g.oh * g.ow;
   const std::size_t cols = group == 1 && input_is_cols(g) ? 0 : g.ic * g.win.kh * g.win.kw * group * p;
   return cols + (group > 1 ? g.oc * group * p : 0);
@@ -250,6 +255,10 @@ void conv2d_f32_vec4(const Conv2dGeometry& g, const float* in, const float* weig
 void conv2d_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* in,
                            const float* weight, const float* bias, bool relu, float* out,
                            float* scratch) {
+  if (conv2d_ic1_direct_fits(g))
+    return conv2d_ic1_direct_2ch_2x8_vec4(g, n, in, weight, bias, relu, out, scratch);
+  if (conv2d_winograd_fits(g))
+    return conv2d_winograd_f2x2_3x3_4x8_vec4(g, n, in, weight, bias, relu, out, scratch);
   if (direct(g)) return conv2d_direct(g, n, in, weight, bias, relu, Epilogue::compact, out, scratch);
   const std::size_t p = g.oh * g.ow, k = g.ic * g.win.kh * g.win.kw;
   const std::size_t in_size = g.ic * g.h * g.w, out_size = g.oc * p;
@@ -290,6 +299,10 @@ bool conv2d_fuses_maxpool2x2(const Conv2dGeometry& g) { return direct(g) && g.oh
 void conv2d_relu_maxpool2x2_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* in,
                                            const float* weight, const float* bias, float* out,
                                            float* scratch) {
+  if (conv2d_ic1_direct_fits(g))
+    return conv2d_ic1_relu_maxpool2x2_2ch_2x8_vec4(g, n, in, weight, bias, out, scratch);
+  if (conv2d_winograd_fits(g))
+    return conv2d_winograd_relu_maxpool2x2_f2x2_3x3_4x8_vec4(g, n, in, weight, bias, out, scratch);
   conv2d_direct(g, n, in, weight, bias, true, Epilogue::maxpool2x2, out, scratch);
 }
 

@@ -27,7 +27,10 @@ std::size_t conv2d_scratch_floats(const Conv2dGeometry& g);
 // out = max(conv, 0) (conv + bias + ReLU fused, for callers that need no pre-activation values).
 void conv2d_batch_f32_scalar(const Conv2dGeometry& g, std::size_t n, const float* in,
                              const float* weight, const float* bias, bool relu, float* out);
-// Same, fast. Stride 1: direct (conv2d_direct_4x8_vec4 in conv2d_vec4.cpp), register tiles of
+// Same, fast. By shape: one input channel, 3×3, stride 1: conv2d_ic1_direct_2ch_2x8_vec4
+// (conv2d_ic1_vec4.cpp); 3×3 stride 1 with ≥ 8 input channels: Winograd F(2×2, 3×3)
+// (conv2d_winograd_vec4.cpp, within the tests' tolerance of the reference, not its bits). Other
+// stride 1: direct (conv2d_direct_4x8_vec4 in conv2d_vec4.cpp), register tiles of
 // 4 channels × 8 positions of a zero-padded copy of each sample read in place (no im2col), weights
 // packed for the tile, bias and ReLU applied at the store. Other strides:
 // im2col over groups of samples (cols [IC·KH·KW, G·OH·OW], G chosen so cols stays in cache),

@@ -161,6 +161,46 @@ test('conv2d + ReLU + max pool fused: fast = reference = conv then pool, sample 
   }
 });
 
+// The two stride-1 paths picked by shape: one input channel with a 3×3 kernel (tiles of 2
+// channels × 2 rows × 8 columns, moved back at the map's edges) and 3×3 with 8–20 input channels
+// (Winograd F(2×2, 3×3), tiles past the map dropped). Compact (ReLU or not) and pooled, each
+// close to the plain JS reference; the pooled kernel = the fast compact one + ReLU then the
+// reference pool, bit for bit; a sample alone = in its batch.
+test('conv2d one-channel tile and Winograd: fast = plain JS, pooled = conv then pool, on 100 shapes', (t) => {
+  t.diagnostic(`seed ${SEED}`);
+  const rng = makeRng(SEED ^ 0x5bd1e995);
+  const cases = [];
+  while (cases.length < 100) {
+    const winograd = cases.length % 2 === 1;
+    const k = winograd ? 3 : rng.pick([3, 5]);
+    const g = { ic: winograd ? rng.int(8, 20) : 1, oc: rng.int(1, 11), kh: k, kw: k, sh: 1, sw: 1,
+      pt: rng.int(0, 2), pl: rng.int(0, 2), pb: rng.int(0, 2), pr: rng.int(0, 2),
+      h: rng.int(winograd ? 1 : 4, winograd ? 20 : 34), w: rng.int(winograd ? 1 : 4, winograd ? 20 : 34) };
+    const oh = g.h + g.pt + g.pb - k + 1, ow = g.w + g.pl + g.pr - k + 1;
+    if (oh >= 2 && ow >= 2) cases.push([g, rng.int(1, 4), oh, ow]);
+  }
+  cases.forEach(([g, n, oh, ow], i) => {
+    const relu = i % 4 < 2;
+    const x = rng.floats(n * g.ic * g.h * g.w), w = rng.floats(g.oc * g.ic * g.kh * g.kw), b = rng.floats(g.oc);
+    const context = `n=${n} relu=${relu} ${describe(g)}`;
+    const want = conv2dBatchRef(g, n, x, w, b, relu);
+    const fast = kt.kernelConv2dBatch(true, g, n, relu, x, w, b);
+    assertClose(fast, want.out, { scale: want.absSum, context: `fast vs JS, ${context}` });
+    const size = g.ic * g.h * g.w, s = n - 1, map = g.oc * oh * ow;
+    assertSame(kt.kernelConv2dBatch(true, g, 1, relu, x.subarray(s * size), w, b), fast.subarray(s * map),
+      `last sample alone vs in its batch, ${context}`);
+    const fastRelu = kt.kernelConv2dBatch(true, g, n, true, x, w, b);
+    const pool = { c: g.oc, h: oh, w: ow, kh: 2, kw: 2, sh: 2, sw: 2 };
+    const pooledSize = g.oc * (oh >> 1) * (ow >> 1);
+    const steps = new Float32Array(n * pooledSize);
+    for (let j = 0; j < n; j++) steps.set(kt.kernelPool2d(false, 'max', pool, fastRelu.subarray(j * map, (j + 1) * map)), j * pooledSize);
+    const pooled = kt.kernelConv2dReluMaxpool(true, g, n, x, w, b);
+    assertSame(pooled, steps, `pooled vs fast conv + ReLU then pool, ${context}`);
+    assertSame(kt.kernelConv2dReluMaxpool(true, g, 1, x.subarray(s * size), w, b), pooled.subarray(s * pooledSize),
+      `pooled: last sample alone vs in its batch, ${context}`);
+  });
+});
+
 // ---- pooling ----
 
 // Channels 1–16, windows 1–5 (not always square), stride: equal to the window (not overlapping),

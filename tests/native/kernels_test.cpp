@@ -212,6 +212,138 @@ TEST(Kernels, Conv2dReluMaxpoolFusedMatchesReferenceOn200RandomShapes) {
   }
 }
 
+// One input channel, stride 1: 3×3 (conv2d_ic1_direct_2ch_2x8_vec4 and its pooled twin,
+// tiles of 2 channels × 2 rows × 8 columns moved back to overlap at the map's edges): maps of
+// 1-40 × 1-40 around the tile's 8 columns and 2 rows, odd channel counts, any padding; 5×5 (the
+// general direct tile) for a quarter of the shapes; batches of
+// 1-5. Compact (with and without ReLU) and pooled, each against its reference twin, a sample
+// alone against its batch bit for bit, and pooled = compact + ReLU then pooled, bit for bit.
+TEST(Kernels, Conv2dOneInputChannelFastMatchesReferenceOn300RandomShapes) {
+  std::mt19937 rng(20261203);
+  int fitted = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    Conv2dGeometry g{};
+    g.ic = 1;
+    g.oc = pick(rng, 1, 11);
+    g.win.kh = g.win.kw = pick(rng, 0, 3) == 0 ? 5 : 3;
+    g.win.sh = g.win.sw = 1;
+    g.win.pad_top = pick(rng, 0, 2);
+    g.win.pad_left = pick(rng, 0, 2);
+    g.win.pad_bottom = pick(rng, 0, 2);
+    g.win.pad_right = pick(rng, 0, 2);
+    g.h = pick(rng, 1, 40);
+    g.w = pick(rng, 1, 40);
+    const std::size_t ph = g.h + g.win.pad_top + g.win.pad_bottom,
+                      pw = g.w + g.win.pad_left + g.win.pad_right;
+    if (g.win.kh > ph || g.win.kw > pw) continue;
+    g.oh = ph - g.win.kh + 1;
+    g.ow = pw - g.win.kw + 1;
+    const std::size_t n = pick(rng, 1, 5);
+    const bool relu = trial % 2 == 1;
+    const std::string params = "trial " + std::to_string(trial) + " n=" + std::to_string(n) +
+                               (relu ? " relu " : " ") + describe(g);
+    if (g.win.kh == 3 && g.oc >= 2 && g.oh >= 2 && g.ow >= 8) ++fitted;  // the tile's precondition
+    const auto in = random_values(rng, n * g.h * g.w);
+    const auto weight = random_values(rng, g.oc * g.win.kh * g.win.kw);
+    const auto bias = random_values(rng, g.oc);
+    const std::size_t map = g.oc * g.oh * g.ow;
+    std::vector<float> ref(n * map, kNaN), fast(n * map, kNaN), alone(map, kNaN);
+    std::vector<float> scratch(conv2d_batch_scratch_floats(g, n), kNaN);
+    conv2d_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), relu, ref.data());
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, fast.data(), scratch.data());
+    ASSERT_TRUE(close(fast, ref, params));
+    conv2d_batch_f32_vec4(g, 1, in.data() + (n - 1) * g.h * g.w, weight.data(), bias.data(), relu,
+                          alone.data(), scratch.data());
+    for (std::size_t j = 0; j < map; ++j)
+      ASSERT_EQ(alone[j], fast[(n - 1) * map + j]) << params << " last sample alone, index " << j;
+    if (!conv2d_fuses_maxpool2x2(g)) continue;
+    Pool2dGeometry pg{};
+    pg.c = g.oc; pg.h = g.oh; pg.w = g.ow; pg.oh = g.oh / 2; pg.ow = g.ow / 2;
+    pg.win.kh = pg.win.kw = pg.win.sh = pg.win.sw = 2;
+    const std::size_t pooled = g.oc * pg.oh * pg.ow;
+    std::vector<float> pref(n * pooled, kNaN), pfast(n * pooled, kNaN), palone(pooled, kNaN),
+        relu_maps(n * map, kNaN), steps(n * pooled, kNaN);
+    conv2d_relu_maxpool2x2_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), pref.data());
+    conv2d_relu_maxpool2x2_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), pfast.data(),
+                                          scratch.data());
+    ASSERT_TRUE(close(pfast, pref, params + " pooled"));
+    conv2d_relu_maxpool2x2_batch_f32_vec4(g, 1, in.data() + (n - 1) * g.h * g.w, weight.data(),
+                                          bias.data(), palone.data(), scratch.data());
+    for (std::size_t j = 0; j < pooled; ++j)
+      ASSERT_EQ(palone[j], pfast[(n - 1) * pooled + j]) << params << " pooled, last sample alone, index " << j;
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), true, relu_maps.data(), scratch.data());
+    for (std::size_t s = 0; s < n; ++s)
+      pool2d_f32_scalar(PoolKind::max, pg, relu_maps.data() + s * map, steps.data() + s * pooled);
+    for (std::size_t j = 0; j < pfast.size(); ++j)
+      ASSERT_EQ(pfast[j], steps[j]) << params << " index " << j << ": pooled vs fast conv + ReLU then pool";
+  }
+  EXPECT_GT(fitted, 100) << "too few shapes reached the one-channel tile";
+}
+
+// 3×3 stride 1 with 8-20 input channels (conv2d_winograd_f2x2_3x3_4x8_vec4 and its pooled twin):
+// maps of 1-20 × 1-20 (odd sizes: tiles past the map), any padding, channels past the 4-row
+// bands, batches of 1-4. Against the reference (the transforms round differently, within the
+// tolerance), a sample alone = in its batch bit for bit, pooled = compact + ReLU then pooled bit for bit.
+TEST(Kernels, Conv2dWinogradFastMatchesReferenceOn200RandomShapes) {
+  std::mt19937 rng(20261204);
+  for (int trial = 0; trial < 200; ++trial) {
+    Conv2dGeometry g{};
+    g.ic = pick(rng, 8, 20);
+    g.oc = pick(rng, 1, 18);
+    g.win.kh = g.win.kw = 3;
+    g.win.sh = g.win.sw = 1;
+    g.win.pad_top = pick(rng, 0, 2);
+    g.win.pad_left = pick(rng, 0, 2);
+    g.win.pad_bottom = pick(rng, 0, 2);
+    g.win.pad_right = pick(rng, 0, 2);
+    g.h = pick(rng, 1, 20);
+    g.w = pick(rng, 1, 20);
+    const std::size_t ph = g.h + g.win.pad_top + g.win.pad_bottom,
+                      pw = g.w + g.win.pad_left + g.win.pad_right;
+    if (ph < 3 || pw < 3) continue;
+    g.oh = ph - 2;
+    g.ow = pw - 2;
+    const std::size_t n = pick(rng, 1, 4);
+    const bool relu = trial % 2 == 1;
+    const std::string params = "trial " + std::to_string(trial) + " n=" + std::to_string(n) +
+                               (relu ? " relu " : " ") + describe(g);
+    const std::size_t in_size = g.ic * g.h * g.w, map = g.oc * g.oh * g.ow;
+    const auto in = random_values(rng, n * in_size);
+    const auto weight = random_values(rng, g.oc * g.ic * 9);
+    const auto bias = random_values(rng, g.oc);
+    std::vector<float> ref(n * map, kNaN), fast(n * map, kNaN), alone(map, kNaN);
+    std::vector<float> scratch(conv2d_batch_scratch_floats(g, n), kNaN);
+    conv2d_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), relu, ref.data());
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, fast.data(), scratch.data());
+    ASSERT_TRUE(close(fast, ref, params));
+    std::vector<float> scratch1(conv2d_batch_scratch_floats(g, 1), kNaN);
+    conv2d_batch_f32_vec4(g, 1, in.data() + (n - 1) * in_size, weight.data(), bias.data(), relu,
+                          alone.data(), scratch1.data());
+    for (std::size_t j = 0; j < map; ++j)
+      ASSERT_EQ(alone[j], fast[(n - 1) * map + j]) << params << " last sample alone, index " << j;
+    if (!conv2d_fuses_maxpool2x2(g)) continue;
+    Pool2dGeometry pg{};
+    pg.c = g.oc; pg.h = g.oh; pg.w = g.ow; pg.oh = g.oh / 2; pg.ow = g.ow / 2;
+    pg.win.kh = pg.win.kw = pg.win.sh = pg.win.sw = 2;
+    const std::size_t pooled = g.oc * pg.oh * pg.ow;
+    std::vector<float> pref(n * pooled, kNaN), pfast(n * pooled, kNaN), palone(pooled, kNaN),
+        relu_maps(n * map, kNaN), steps(n * pooled, kNaN);
+    conv2d_relu_maxpool2x2_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), pref.data());
+    conv2d_relu_maxpool2x2_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), pfast.data(),
+                                          scratch.data());
+    ASSERT_TRUE(close(pfast, pref, params + " pooled"));
+    conv2d_relu_maxpool2x2_batch_f32_vec4(g, 1, in.data() + (n - 1) * in_size, weight.data(),
+                                          bias.data(), palone.data(), scratch1.data());
+    for (std::size_t j = 0; j < pooled; ++j)
+      ASSERT_EQ(palone[j], pfast[(n - 1) * pooled + j]) << params << " pooled, last sample alone, index " << j;
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), true, relu_maps.data(), scratch.data());
+    for (std::size_t s = 0; s < n; ++s)
+      pool2d_f32_scalar(PoolKind::max, pg, relu_maps.data() + s * map, steps.data() + s * pooled);
+    for (std::size_t j = 0; j < pfast.size(); ++j)
+      ASSERT_EQ(pfast[j], steps[j]) << params << " index " << j << ": pooled vs fast conv + ReLU then pool";
+  }
+}
+
 TEST(Kernels, GemmBiasFastMatchesReferenceOn200RandomShapes) {
   std::mt19937 rng(23);
   for (int trial = 0; trial < 200; ++trial) {
