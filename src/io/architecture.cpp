@@ -3,7 +3,7 @@
 #include <set>
 
 #include "error.hpp"
-#include "io/json_depth.hpp"
+#include "io/json_read.hpp"
 #include "layers/hyperparams.hpp"
 
 namespace convscope {
@@ -11,10 +11,8 @@ namespace convscope {
 Architecture parse_architecture(const std::string& text) {
   nlohmann::json j;
   try {
-    // Char pointers, as the safetensors reader passes: one instance of nlohmann's parser in the
-    // wasm (an std::string makes a second, ~20 kB), compiled once at load.
-    j = nlohmann::json::parse(text.data(), text.data() + text.size(), json_depth_limit("architecture"));
-  } catch (const nlohmann::json::exception& e) {
+    j = read_json(text.data(), text.data() + text.size(), "architecture");
+  } catch (const JsonSyntaxError& e) {
     throw Error(std::string("architecture: not valid JSON (") + e.what() + ")");
   }
   if (!j.is_object()) throw Error("architecture: expected a JSON object, got " + j.dump());

@@ -24,7 +24,7 @@
 #include <utility>
 
 #include "error.hpp"
-#include "io/json_depth.hpp"
+#include "io/json_read.hpp"
 
 namespace convscope {
 namespace {
@@ -70,8 +70,7 @@ std::string show_shape(const std::vector<std::size_t>& shape) {
   return text + "]";
 }
 
-// nlohmann's parse error quotes the token it stopped at, which may be long or not UTF-8:
-// keep the message short and ASCII.
+// nlohmann's errors may quote text that is long or not UTF-8: keep the message short and ASCII.
 std::string printable(const char* message) {
   std::string text(message);
   if (text.size() > 200) text = text.substr(0, 197) + "...";
@@ -223,8 +222,8 @@ SafetensorsIndex index_safetensors(const std::uint8_t* bytes, std::size_t size) 
   const char* text = reinterpret_cast<const char*>(bytes + 8);
   json header;
   try {
-    header = json::parse(text, text + header_size, json_depth_limit("safetensors: header"));
-  } catch (const json::exception& e) {
+    header = read_json(text, text + header_size, "safetensors: header");
+  } catch (const JsonSyntaxError& e) {
     fail("header is not valid JSON: " + printable(e.what()));
   }
   if (!header.is_object()) {

@@ -2,25 +2,15 @@
 // error messages, and the check that one is a whole number in a range before it becomes a size.
 #pragma once
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include "error.hpp"
 
 namespace convscope {
 
-// The shortest text that reads back as the same double ("0.5", "1e+21", "NaN", "Infinity").
-inline std::string number_text(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  char buf[32];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
+// The shortest text that reads back as the same double, laid out as printf's %g ("0.5", "64",
+// "1e+21", "NaN", "Infinity"). numbers.cpp.
+std::string number_text(double v);
 
 // v as a whole number in [min, max]; otherwise Error "<what> must be a whole number from <min>
 // to <max>, got <v>".
