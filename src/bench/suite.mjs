@@ -116,8 +116,10 @@ export async function runSuite({ mods, modelBytes, trainBytes = {}, mnist, now =
     list.forEach((e) => e.dispose());
   }
 
-  // Conv layers alone (conv + its ReLU; and all layers before flatten) at batch 64, for every
-  // CNN timed; each sample lasts >= 20 ms whatever the timer's step.
+  // Conv layers alone, as predict runs them (conv + ReLU, + the 2×2 max pool after it, which our
+  // predict fuses; and all layers before flatten) at batch 64, for every CNN timed; outputs kept
+  // in each engine (keepBatch: no new output array per call, which in Chromium cost more than the
+  // layer: a 1.6 MB Float32Array per call); each sample lasts >= 25 ms whatever the timer's step.
   result.conv = {};
   for (const [key, modelFile] of Object.entries(doing('conv') ? modelBytes : {})) {
     const { list: full, arch, params } = await enginesFor(modelFile);

@@ -139,7 +139,7 @@ void multiply(const Conv2dGeometry& g, const WinogradPlan& plan, const float* u,
         const std::size_t q = group_start(q0, t, 8);
         Tile<4, 2> tile;
         tile.fill_rows(kZeros);
-        tile.madd(g.ic, a, 1, 4, [=](std::size_t p) { return vx + p * t + q; });
+        tile.madd_rows(g.ic, a, 1, 4, vx + q, t);
         tile.store(mx + q, t, false);
       }
     }
