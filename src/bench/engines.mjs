@@ -2,6 +2,8 @@
 // imported modules, so this file imports no engine itself):
 //   engine.predict(x)            one sample in the engine's input layout → Float32Array output
 //   engine.predictBatch(xs, n)   n samples back to back → Float32Array n × outputs
+//   engine.keepBatch(xs, n)      the same work, its output kept where the engine's API can keep it
+//                                (no new JS array per call) → a number from it; for rates
 //   engine.async                 true if those return promises (ONNX Runtime)
 //   engine.layout(data, n)       our NCHW inputs → the engine's layout (outside the timings)
 //   engine.canonical(out, n)     the engine's outputs → our layout (for the agreement checks)
@@ -22,6 +24,12 @@ export function oursEngine(cs, bytes, name = 'ours') {
   const dims = describe(model.architecture);
   const outSize = dims[dims.length - 1].out.reduce((a, b) => a * b, 1);
   const inSize = dims[0].in.reduce((a, b) => a * b, 1);
+  // keepBatch: the outputs written into one reused array (predictBatch's `out`)
+  let kept = new Float32Array(0);
+  const keepBatch = (xs, n) => {
+    if (kept.length < n * outSize) kept = new Float32Array(n * outSize);
+    return model.predictBatch(xs, n, kept)[0];
+  };
   return {
     name,
     async: false,
@@ -30,6 +38,7 @@ export function oursEngine(cs, bytes, name = 'ours') {
     model,
     predict: (x) => model.predict(x),
     predictBatch: (xs, n) => model.predictBatch(xs, n),
+    keepBatch,
     layout: (data) => data,
     canonical: (out) => out,
     dispose: () => model.delete(),
@@ -131,6 +140,16 @@ function tfjsCommon(tf, architecture, name, run, disposeModel) {
     y.dispose();
     return out;
   };
+  // keepBatch: the output tensor computed (the wasm backend runs each op as it is called) and
+  // disposed, never read back
+  const keepBatch = (xs, n) => {
+    const x = tf.tensor4d(xs, [n, h, w, c]);
+    const y = run(x);
+    const size = y.size;
+    x.dispose();
+    y.dispose();
+    return size;
+  };
   return {
     name,
     async: false,
@@ -138,6 +157,7 @@ function tfjsCommon(tf, architecture, name, run, disposeModel) {
     inSize: c * h * w,
     predict: (x) => predictBatch(x, 1),
     predictBatch,
+    keepBatch,
     layout: (data, n) => toChannelsLast(data, n, [c, h, w]),
     // [H,W,C] outputs back to [C,H,W]
     canonical: (out, n) => {
@@ -259,6 +279,15 @@ export async function ortEngine(ort, architecture, parameters, name = 'ort') {
     y.dispose?.();
     return out;
   };
+  // keepBatch: a pre-allocated output tensor per batch size (ONNX Runtime Web's wasm backend then
+  // allocates no output array; it copies that tensor into its heap instead, the same bytes)
+  const outputs = new Map();
+  const keepBatch = async (xs, n) => {
+    if (!outputs.has(n)) outputs.set(n, new ort.Tensor('float32', new Float32Array(n * outSize), [n, ...info[info.length - 1].out]));
+    const x = new ort.Tensor('float32', xs, [n, c, h, w]);
+    await session.run({ input: x }, { output: outputs.get(n) });
+    return n;
+  };
   return {
     name,
     async: true,
@@ -267,6 +296,7 @@ export async function ortEngine(ort, architecture, parameters, name = 'ort') {
     onnxBytes: onnx.length,
     predict: (x) => predictBatch(x, 1),
     predictBatch,
+    keepBatch,
     layout: (data) => data,
     canonical: (out) => out,
     dispose: () => session.release(),

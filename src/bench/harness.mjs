@@ -228,15 +228,15 @@ export function ratio(ours, peers, higherIsBetter) {
 
 export const ratioText = (r) => (r == null ? '—' : r >= 1 ? `${r.toFixed(2)}× faster` : `${(1 / r).toFixed(2)}× slower`);
 
-// n inputs through an engine in batches, outputs dropped (no gathering copy in the timing).
+// n inputs through an engine in batches, outputs left where the engine keeps them (keepBatch:
+// no new output array per call, no gathering copy in the timing).
 async function runBatches(engine, inputs, n, batch) {
   const size = engine.inSize;
   let sink = 0;
   for (let s = 0; s < n; s += batch) {
     const m = Math.min(batch, n - s);
     const x = inputs.subarray(s * size, (s + m) * size);
-    const y = engine.async ? await engine.predictBatch(x, m) : engine.predictBatch(x, m);
-    sink += y[0];
+    sink += engine.async ? await engine.keepBatch(x, m) : engine.keepBatch(x, m);
   }
   return sink;
 }

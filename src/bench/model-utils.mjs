@@ -52,15 +52,19 @@ export function subArchitecture(architecture, from, to) {
   return { input: { channels, height, width }, layers: architecture.layers.slice(from, to) };
 }
 
-// The sub-models the conv throughput is measured on: each conv layer with its activation
-// ("conv1", ...), and every layer before flatten ("convs").
+// The sub-models the conv throughput is measured on: each conv layer as predict runs it, with
+// its activation and, after a ReLU, a 2×2 stride-2 max pool (which our predict fuses into the
+// conv: the full-size map is never written), named by their layers ("conv1+relu1+pool1",
+// "conv3+relu3"); and every layer before flatten ("convs"). FLOPs count the conv alone.
+const isPool2x2 = (l) => l?.type === 'maxpool2d' && String(pair(l.kernel)) === '2,2' && String(pair(l.stride ?? l.kernel)) === '2,2';
 export function convSubModels(architecture) {
   const layers = architecture.layers;
   const out = [];
   layers.forEach((l, i) => {
     if (l.type !== 'conv2d') return;
-    const to = i + 1 < layers.length && ['relu', 'sigmoid', 'tanh'].includes(layers[i + 1].type) ? i + 2 : i + 1;
-    out.push({ name: l.name, architecture: subArchitecture(architecture, i, to) });
+    let to = i + 1 < layers.length && ['relu', 'sigmoid', 'tanh'].includes(layers[i + 1].type) ? i + 2 : i + 1;
+    if (to === i + 2 && layers[i + 1].type === 'relu' && isPool2x2(layers[to])) to++;
+    out.push({ name: layers.slice(i, to).map((x) => x.name).join('+'), conv: l.name, architecture: subArchitecture(architecture, i, to) });
   });
   const flat = layers.findIndex((l) => l.type === 'flatten');
   if (out.length > 1 && flat > 0) out.push({ name: 'convs', architecture: subArchitecture(architecture, 0, flat) });

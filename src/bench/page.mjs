@@ -6,7 +6,8 @@
 // /build/bench (the converted models, and engine/: the snapshot of our engine under test).
 const T_PAGE = performance.now();
 
-const ENGINE = { ours: '/build/bench/engine/convscope.mjs', 'ours-scalar': '/build/bench/engine/convscope-scalar.mjs' };
+const ENGINE = { ours: '/build/bench/engine/convscope.mjs', 'ours-scalar': '/build/bench/engine/convscope-scalar.mjs',
+  'ours-relaxed': '/build/bench/engine/convscope-relaxed.mjs' };
 const TFJS = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
 const TF_SCRIPTS = {
   core: '/node_modules/@tensorflow/tfjs-core/dist/tf-core.es2017.min.js',
@@ -95,9 +96,13 @@ window.runBench = async ({ quick = false, scalar = false, heapCount = 20000, par
   const { tf, tfl, tfwasm } = await loadTf(true);
   const ort = await import(ORT);
   await configurePeers({ tf, tfwasm, ort }, { tfWasmDir: TFJS, ortWasmDir: ORT_DIR });
+  // the relaxed-SIMD build, which the pages pick where it validates, as an extra column
+  const { peakModule } = await import('./peak.mjs');
+  const relaxed = WebAssembly.validate(peakModule(1, 1, 'madd')) && (await fetch(ENGINE['ours-relaxed'], { method: 'HEAD' })).ok;
   const mods = {
     createConvScope: (await import(ENGINE.ours)).default,
     createConvScopeScalar: scalar ? (await import(ENGINE['ours-scalar'])).default : null,
+    createConvScopeRelaxed: relaxed ? (await import(ENGINE['ours-relaxed'])).default : null,
     createConvScopeBaseline: baseline ? (await import('/build/bench/baseline/convscope.mjs')).default : null,
     tf, tfl, ort,
   };

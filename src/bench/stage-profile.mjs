@@ -3,7 +3,8 @@
 // as predict fuses them; POOL=0: conv + ReLU alone) and the rest of the model as sub-models of
 // their own, predictBatch at batch 64 and predict at batch 1, timed by this process's CPU time
 // (steadier than wall time on a shared machine), engines alternating round by round; median of
-// 6 rounds. % = of the wasm f32x4 mul+add peak (peak.mjs, wall time: low on a busy machine).
+// 6 rounds; batch 64 writes into one reused output array (predictBatch's out). % = of the wasm
+// f32x4 mul+add peak (peak.mjs, wall time: low on a busy machine).
 // usage: node src/bench/stage-profile.mjs ENGINE.mjs[,OTHER_ENGINE.mjs...] [cnn|cnn-8-16-64|jet]
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -54,13 +55,19 @@ for (const [a, b] of stages) {
   const N = 512;
   const x = randomFloats(N * inSize, 3);
   const models = engines.map((e) => e.cs.loadModel(subBytes));
+  // (an engine older than predictBatch's out argument gets undefined: a new array per call)
+  const outs = models.map((m) => {
+    const out = new Float32Array(64 * m.predict(x.subarray(0, inSize)).length);
+    try { m.predictBatch(x.subarray(0, inSize), 1, out); return out; } catch { return undefined; }
+  });
   const res = engines.map(() => ({ b64: [], b1: [] }));
   for (let rep = 0; rep < 7; rep++)
     for (let k = 0; k < engines.length; k++) {
       const e = (rep + k) % engines.length, m = models[e];
       // batch 64
       let c0 = cpu(), reps = 0;
-      do { for (let s = 0; s < N; s += 64) m.predictBatch(x.subarray(s * inSize, (s + 64) * inSize), 64); reps++; } while (cpu() - c0 < 40);
+      const out = outs[e];  // reused: no output array allocated per call
+      do { for (let s = 0; s < N; s += 64) { const xs = x.subarray(s * inSize, (s + 64) * inSize); if (out) m.predictBatch(xs, 64, out); else m.predictBatch(xs, 64); } reps++; } while (cpu() - c0 < 40);
       if (rep) res[e].b64.push((cpu() - c0) * 1000 / (reps * N));
       c0 = cpu(); reps = 0;
       do { for (let s = 0; s < N; s++) m.predict(x.subarray(s * inSize, (s + 1) * inSize)); reps++; } while (cpu() - c0 < 40);

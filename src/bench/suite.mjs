@@ -11,8 +11,9 @@ import { trainingThroughput } from './training.mjs';
 // The parts of the suite; `parts` picks some (all by default).
 export const PARTS = ['inference', 'conv', 'train', 'heap'];
 
-// mods: {createConvScope, createConvScopeScalar, createConvScopeBaseline, tf, tfl, ort} (peers
-// already configured; the scalar and baseline builds optional)
+// mods: {createConvScope, createConvScopeScalar, createConvScopeRelaxed, createConvScopeBaseline,
+// tf, tfl, ort} (peers already configured; the scalar, relaxed-SIMD and baseline builds optional:
+// 'ours' is the SIMD build, the others are extra columns)
 // modelBytes: {cnn, 'cnn-8-16-64', dnn: Uint8Array}: the models timed against the peers (the
 // conv layers of every CNN among them too); trainBytes: {'jet-cnn', 'mnist-cnn'}: the nets
 // trained (their architectures); mnist: {count, images, labels}
@@ -35,6 +36,7 @@ export async function runSuite({ mods, modelBytes, trainBytes = {}, mnist, now =
 
   const cs = await mods.createConvScope();
   const csScalar = mods.createConvScopeScalar ? await mods.createConvScopeScalar() : null;
+  const csRelaxed = mods.createConvScopeRelaxed ? await mods.createConvScopeRelaxed() : null;
 
   // Every engine for one model (architecture + parameters read back from our engine).
   async function enginesFor(bytes) {
@@ -42,6 +44,7 @@ export async function runSuite({ mods, modelBytes, trainBytes = {}, mnist, now =
     const arch = ours.model.architecture;
     const params = ours.model.parameters();
     const list = [ours];
+    if (csRelaxed) list.push(oursEngine(csRelaxed, bytes, 'ours-relaxed'));
     if (csScalar) list.push(oursEngine(csScalar, bytes, 'ours-scalar'));
     if (mods.tf && mods.tfl) list.push(tfjsLayersEngine(mods.tf, mods.tfl, arch, params, 'tfjs'));
     if (mods.tf) list.push(tfjsOpsEngine(mods.tf, arch, params, 'tfjs-ops'));
@@ -113,8 +116,10 @@ export async function runSuite({ mods, modelBytes, trainBytes = {}, mnist, now =
     list.forEach((e) => e.dispose());
   }
 
-  // Conv layers alone (conv + its ReLU; and all layers before flatten) at batch 64, for every
-  // CNN timed; each sample lasts >= 20 ms whatever the timer's step.
+  // Conv layers alone, as predict runs them (conv + ReLU, + the 2×2 max pool after it, which our
+  // predict fuses; and all layers before flatten) at batch 64, for every CNN timed; outputs kept
+  // in each engine (keepBatch: no new output array per call, which in Chromium cost more than the
+  // layer: a 1.6 MB Float32Array per call); each sample lasts >= 25 ms whatever the timer's step.
   result.conv = {};
   for (const [key, modelFile] of Object.entries(doing('conv') ? modelBytes : {})) {
     const { list: full, arch, params } = await enginesFor(modelFile);

@@ -205,8 +205,9 @@ export interface Model {
   forwardView(input: Floats): Trace;
   /** the last layer's output for one input (probabilities for a model ending in softmax) */
   predict(input: Floats): Float32Array;
-  /** n inputs back to back → n outputs back to back */
-  predictBatch(inputs: Floats, n: number): Float32Array;
+  /** n inputs back to back → n outputs back to back; with out (a Float32Array of at least n
+   * outputs), written into it and out returned: nothing allocated per call */
+  predictBatch(inputs: Floats, n: number, out?: Float32Array): Float32Array;
   /** true: the plain reference kernels instead of the fast ones (tests compare the two) */
   setReferenceKernels(on: boolean): void;
   /** copies of every learnable tensor */

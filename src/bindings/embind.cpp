@@ -152,8 +152,10 @@ class JsModel {
 
   // n inputs back to back -> n outputs back to back, run in chunks to bound memory; each chunk
   // is written from JS straight into the model's input buffer and its outputs straight into the
-  // result (one copy in, one copy out).
-  val predict_batch(const val& inputs, double count) {
+  // result (one copy in, one copy out): a new Float32Array, or `out` (a Float32Array of at least
+  // n outputs, reused by a caller that runs many batches: nothing allocated per call).
+  val predict_batch(const val& inputs, double count) { return predict_batch_into(inputs, count, val::undefined()); }
+  val predict_batch_into(const val& inputs, double count, const val& out_array) {
     return guarded([&] {
       if (!is_array_like(inputs))
         throw convscope::Error("inputs: expected a Float32Array or an array of numbers");
@@ -163,7 +165,12 @@ class JsModel {
       if (length != static_cast<double>(n) * static_cast<double>(in))
         throw convscope::Error("inputs: expected n × " + std::to_string(in) + " values for n = " +
                                std::to_string(n) + ", got " + val(length).call<std::string>("toString"));
-      val result = val::global("Float32Array").new_(static_cast<double>(n) * static_cast<double>(out));
+      const double values = static_cast<double>(n) * static_cast<double>(out);
+      if (!out_array.isUndefined() && (!out_array.instanceof(val::global("Float32Array")) ||
+                                       out_array["length"].as<double>() < values))
+        throw convscope::Error("out: expected a Float32Array of at least n × " + std::to_string(out) +
+                               " values for n = " + std::to_string(n));
+      val result = out_array.isUndefined() ? val::global("Float32Array").new_(values) : out_array;
       constexpr std::size_t kChunk = 64;
       for (std::size_t s = 0; s < n; s += kChunk) {
         const std::size_t m = std::min(kChunk, n - s);
@@ -742,6 +749,7 @@ EMSCRIPTEN_BINDINGS(convscope) {
       .function("forwardView", &JsModel::forward_view)
       .function("predict", &JsModel::predict)
       .function("predictBatch", &JsModel::predict_batch)
+      .function("predictBatch", &JsModel::predict_batch_into)
       .function("setReferenceKernels", &JsModel::set_reference_kernels)
       .function("parameters", &JsModel::parameters)
       .function("initialize", &JsModel::initialize)

@@ -252,13 +252,21 @@ void conv2d_f32_vec4(const Conv2dGeometry& g, const float* in, const float* weig
   conv2d_batch_f32_vec4(g, 1, in, weight, bias, false, out, scratch);
 }
 
+std::size_t conv2d_packed_floats(const Conv2dGeometry& g) {
+  return !conv2d_ic1_direct_fits(g) && conv2d_winograd_fits(g) ? conv2d_winograd_packed_floats(g) : 0;
+}
+
+void conv2d_pack_f32_vec4(const Conv2dGeometry& g, const float* weight, float* packed) {
+  if (conv2d_packed_floats(g)) conv2d_winograd_pack_f32_vec4(g, weight, packed);
+}
+
 void conv2d_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* in,
                            const float* weight, const float* bias, bool relu, float* out,
-                           float* scratch) {
+                           float* scratch, const float* packed) {
   if (conv2d_ic1_direct_fits(g))
     return conv2d_ic1_direct_2ch_2x8_vec4(g, n, in, weight, bias, relu, out, scratch);
   if (conv2d_winograd_fits(g))
-    return conv2d_winograd_f2x2_3x3_4x8_vec4(g, n, in, weight, bias, relu, out, scratch);
+    return conv2d_winograd_f2x2_3x3_4x8_vec4(g, n, in, weight, bias, relu, out, scratch, packed);
   if (direct(g)) return conv2d_direct(g, n, in, weight, bias, relu, Epilogue::compact, out, scratch);
   const std::size_t p = g.oh * g.ow, k = g.ic * g.win.kh * g.win.kw;
   const std::size_t in_size = g.ic * g.h * g.w, out_size = g.oc * p;
@@ -298,11 +306,11 @@ bool conv2d_fuses_maxpool2x2(const Conv2dGeometry& g) { return direct(g) && g.oh
 
 void conv2d_relu_maxpool2x2_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* in,
                                            const float* weight, const float* bias, float* out,
-                                           float* scratch) {
+                                           float* scratch, const float* packed) {
   if (conv2d_ic1_direct_fits(g))
     return conv2d_ic1_relu_maxpool2x2_2ch_2x8_vec4(g, n, in, weight, bias, out, scratch);
   if (conv2d_winograd_fits(g))
-    return conv2d_winograd_relu_maxpool2x2_f2x2_3x3_4x8_vec4(g, n, in, weight, bias, out, scratch);
+    return conv2d_winograd_relu_maxpool2x2_f2x2_3x3_4x8_vec4(g, n, in, weight, bias, out, scratch, packed);
   conv2d_direct(g, n, in, weight, bias, true, Epilogue::maxpool2x2, out, scratch);
 }
 

@@ -10,12 +10,15 @@
 //     GEMM here (tile_vec4.hpp), U = G g Gᵀ packed per band of 4 channels as [IC][4];
 //  4. output transform Aᵀ M A + bias, then the ReLU and either the 2×2 values stored (compact)
 //     or their max (the 2×2 max pool: a tile is one pool window).
-// The tile grid is ⌈OH/2⌉ × ⌈OW/2⌉, its width rounded up to 4 (lanes) and T to 8 (tile columns);
-// tiles past the map read zero padding and are computed, then dropped by the output transform.
+// The tile grid is ⌈OH/2⌉ × ⌈OW/2⌉ tiles, numbered row by row (T of them, no padding columns):
+// the last group of 4 tile columns of a row, and the last group of 8 tiles of a GEMM, move back
+// to overlap the one before (recomputed, the same bits) instead of running past the grid, as the
+// one-channel tile does; so at least 4 tile columns and 8 tiles (else the direct kernel runs).
+// Tiles past the map's last row or column read zero padding and are dropped by the output step.
 // Every output's arithmetic depends only on its own sample, so a sample gets the same bits alone
 // or in a batch, and the compact and pooled epilogues share the same transform code.
-// The transformed weights are computed per call (OC·IC·~40 flops, against the sample's
-// OC·IC·16·T multiply-adds per sample).
+// The transformed weights U are made once per weight change by the layer
+// (conv2d_pack_f32_vec4); without them (packed = null) each call makes them in scratch.
 #include "kernels/conv2d_winograd_vec4.hpp"
 
 #include <algorithm>
@@ -27,17 +30,16 @@ namespace convscope::kernels {
 namespace {
 
 struct WinogradPlan {
-  std::size_t ty, tx, tx4, t;  // tile rows, tile columns (and rounded up to 4), T (rounded up to 8)
-  std::size_t rows, ws;        // rows of the padded planes, floats per half row
-  std::size_t bands;           // bands of 4 output channels
+  std::size_t ty, tx, t;  // tile rows, tile columns, tiles (T = ty·tx)
+  std::size_t rows, ws;   // rows of the padded planes, floats per half row
+  std::size_t bands;      // bands of 4 output channels
   std::size_t planes, v, m, u;  // floats of each buffer
   explicit WinogradPlan(const Conv2dGeometry& g)
       : ty((g.oh + 1) / 2),
         tx((g.ow + 1) / 2),
-        tx4((tx + 3) / 4 * 4),
-        t((ty * tx4 + 7) / 8 * 8),
+        t(ty * tx),
         rows(2 * ty + 2),
-        ws(tx4 + 1),
+        ws(tx + 1),
         bands((g.oc + 3) / 4),
         planes(g.ic * 2 * rows * ws),
         v(16 * g.ic * t),
@@ -45,6 +47,10 @@ struct WinogradPlan {
         u(16 * bands * g.ic * 4) {}
   std::size_t scratch_floats() const { return planes + v + m + u; }
 };
+
+// The first of the 4 tile columns (8 tiles) of the group starting at x in a row of n: the last
+// group moves back to overlap the one before.
+inline std::size_t group_start(std::size_t x, std::size_t n, std::size_t width) { return std::min(x, n - width); }
 
 // U[ξ] = G g Gᵀ for every (o, i), packed [ξ][band][i][4] (zero rows past OC).
 //   G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]
@@ -92,14 +98,12 @@ void fill_planes(const Conv2dGeometry& g, const WinogradPlan& plan, const float*
 
 // V[ξ][i][t] = (Bᵀ d B)[ξ], 4 tiles (lanes) at a time.   Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
 void transform_input(const Conv2dGeometry& g, const WinogradPlan& plan, const float* planes, float* v) {
-  const std::size_t used = plan.ty * plan.tx4;
-  for (std::size_t row = 0; row < 16 * g.ic; ++row)  // columns past the grid: zeros, never read back
-    for (std::size_t q = used; q < plan.t; ++q) v[row * plan.t + q] = 0.0f;
   for (std::size_t i = 0; i < g.ic; ++i) {
     const float* even = planes + i * 2 * plan.rows * plan.ws;
     const float* odd = even + plan.rows * plan.ws;
     for (std::size_t y = 0; y < plan.ty; ++y)
-      for (std::size_t x = 0; x < plan.tx4; x += 4) {
+      for (std::size_t x0 = 0; x0 < plan.tx; x0 += 4) {
+        const std::size_t x = group_start(x0, plan.tx, 4);
         f32x4 w[4][4];  // d B, row by row: tile lane l's patch row r is padded row 2y + r, columns 2(x + l) ..
         for (int r = 0; r < 4; ++r) {
           const std::size_t at = (2 * y + r) * plan.ws + x;
@@ -110,7 +114,7 @@ void transform_input(const Conv2dGeometry& g, const WinogradPlan& plan, const fl
           w[r][2] = d2 - d1;
           w[r][3] = d1 - d3;
         }
-        float* dst = v + i * plan.t + y * plan.tx4 + x;
+        float* dst = v + i * plan.t + y * plan.tx + x;
         const std::size_t xi = g.ic * plan.t;  // from one ξ to the next
         for (int c = 0; c < 4; ++c) {
           store4(dst + (0 * 4 + c) * xi, w[0][c] - w[2][c]);
@@ -127,14 +131,15 @@ void multiply(const Conv2dGeometry& g, const WinogradPlan& plan, const float* u,
   static const float kZeros[4] = {0.0f, 0.0f, 0.0f, 0.0f};
   const std::size_t t = plan.t;
   for (std::size_t xi = 0; xi < 16; ++xi) {
-    const float* vx = v + xi * g.ic * plan.t;
+    const float* vx = v + xi * g.ic * t;
     for (std::size_t band = 0; band < plan.bands; ++band) {
       const float* a = u + (xi * plan.bands + band) * g.ic * 4;
       float* mx = m + (xi * plan.bands + band) * 4 * plan.t;
-      for (std::size_t q = 0; q < t; q += 8) {
+      for (std::size_t q0 = 0; q0 < t; q0 += 8) {
+        const std::size_t q = group_start(q0, t, 8);
         Tile<4, 2> tile;
         tile.fill_rows(kZeros);
-        tile.madd(g.ic, a, 1, 4, [=](std::size_t p) { return vx + p * t + q; });
+        tile.madd_rows(g.ic, a, 1, 4, vx + q, t);
         tile.store(mx + q, t, false);
       }
     }
@@ -159,16 +164,22 @@ inline void output_tiles(const float* m, std::size_t xi_stride, f32x4 bias, f32x
 
 template <bool POOL>
 void run(const Conv2dGeometry& g, std::size_t n, const float* in, const float* weight,
-         const float* bias, bool relu, float* out, float* scratch) {
+         const float* bias, bool relu, float* out, float* scratch, const float* packed) {
   const WinogradPlan plan(g);
   float* planes = scratch;
   float* v = planes + plan.planes;
   float* m = v + plan.v;
-  float* u = m + plan.m;
-  transform_weights(g, plan, weight, u);
+  const float* u = packed;
+  if (!u) {
+    float* made = m + plan.m;
+    transform_weights(g, plan, weight, made);
+    u = made;
+  }
   const std::size_t xi_stride = plan.bands * 4 * plan.t;  // M: from one ξ to the next
   const std::size_t ph = g.oh / 2, pw = g.ow / 2;
   const std::size_t out_plane = POOL ? ph * pw : g.oh * g.ow;
+  const std::size_t rows = POOL ? ph : plan.ty;
+  const std::size_t cols = POOL ? pw : plan.tx;  // tiles (pooled: windows) per row
   const f32x4 zero = splat4(0.0f);
   for (std::size_t s = 0; s < n; ++s) {
     fill_planes(g, plan, in + s * g.ic * g.h * g.w, planes);
@@ -178,12 +189,11 @@ void run(const Conv2dGeometry& g, std::size_t n, const float* in, const float* w
     for (std::size_t o = 0; o < g.oc; ++o) {
       const f32x4 b = splat4(bias[o]);
       float* dst_o = y_out + o * out_plane;
-      const std::size_t rows = POOL ? ph : plan.ty;
-      const std::size_t cols = POOL ? pw : plan.tx;  // tiles (pooled: windows) per row
       for (std::size_t ty = 0; ty < rows; ++ty)
-        for (std::size_t tx = 0; tx < cols; tx += 4) {
+        for (std::size_t x0 = 0; x0 < cols; x0 += 4) {
+          const std::size_t tx = group_start(x0, plan.tx, 4);  // tiles tx .. tx + 3 (lanes)
           f32x4 y[2][2];
-          output_tiles(m + o * plan.t + ty * plan.tx4 + tx, xi_stride, b, y);
+          output_tiles(m + o * plan.t + ty * plan.tx + tx, xi_stride, b, y);
           if (POOL) {
             const f32x4 p = max4(max4(max4(y[0][0], y[0][1]), max4(y[1][0], y[1][1])), zero);
             float* dst = dst_o + ty * pw + tx;
@@ -222,24 +232,32 @@ void run(const Conv2dGeometry& g, std::size_t n, const float* in, const float* w
 
 bool conv2d_winograd_fits(const Conv2dGeometry& g) {
   const Window& k = g.win;
-  // and a scratch of at most 16 MB (V and M hold 16 floats per tile and channel: for a huge map
-  // the direct kernel, which needs little more than the padded sample, is kept)
-  return g.ic >= 8 && k.kh == 3 && k.kw == 3 && k.sh == 1 && k.sw == 1 &&
-         WinogradPlan(g).scratch_floats() <= (std::size_t{1} << 22);
+  if (g.ic < 8 || k.kh != 3 || k.kw != 3 || k.sh != 1 || k.sw != 1) return false;
+  // 4 tile columns and 8 tiles for the overlapped groups, and a scratch of at most 16 MB (V and M
+  // hold 16 floats per tile and channel: for a huge map the direct kernel, which needs little
+  // more than the padded sample, is kept)
+  const WinogradPlan plan(g);
+  return plan.tx >= 4 && plan.t >= 8 && plan.scratch_floats() <= (std::size_t{1} << 22);
 }
 
 std::size_t conv2d_winograd_scratch_floats(const Conv2dGeometry& g) { return WinogradPlan(g).scratch_floats(); }
+std::size_t conv2d_winograd_packed_floats(const Conv2dGeometry& g) { return WinogradPlan(g).u; }
+
+void conv2d_winograd_pack_f32_vec4(const Conv2dGeometry& g, const float* weight, float* packed) {
+  transform_weights(g, WinogradPlan(g), weight, packed);
+}
 
 void conv2d_winograd_f2x2_3x3_4x8_vec4(const Conv2dGeometry& g, std::size_t n, const float* in,
                                        const float* weight, const float* bias, bool relu, float* out,
-                                       float* scratch) {
-  run<false>(g, n, in, weight, bias, relu, out, scratch);
+                                       float* scratch, const float* packed) {
+  run<false>(g, n, in, weight, bias, relu, out, scratch, packed);
 }
 
 void conv2d_winograd_relu_maxpool2x2_f2x2_3x3_4x8_vec4(const Conv2dGeometry& g, std::size_t n,
                                                        const float* in, const float* weight,
-                                                       const float* bias, float* out, float* scratch) {
-  run<true>(g, n, in, weight, bias, true, out, scratch);
+                                                       const float* bias, float* out, float* scratch,
+                                                       const float* packed) {
+  run<true>(g, n, in, weight, bias, true, out, scratch, packed);
 }
 
 }  // namespace convscope::kernels

@@ -9,19 +9,25 @@
 
 namespace convscope::kernels {
 
-// 3×3, stride 1, at least 8 input channels (fewer: the transforms cost more than they save).
+// 3×3, stride 1, at least 8 input channels (fewer: the transforms cost more than they save),
+// at least 4 tile columns (OW ≥ 7) and 8 tiles.
 bool conv2d_winograd_fits(const Conv2dGeometry& g);
 std::size_t conv2d_winograd_scratch_floats(const Conv2dGeometry& g);
+// The transformed weights U = G g Gᵀ, as the GEMMs read them: conv2d_winograd_packed_floats(g).
+std::size_t conv2d_winograd_packed_floats(const Conv2dGeometry& g);
+void conv2d_winograd_pack_f32_vec4(const Conv2dGeometry& g, const float* weight, float* packed);
 
-// = conv2d_batch_f32_vec4 up to rounding: 16 products per 2×2 outputs instead of 36.
+// = conv2d_batch_f32_vec4 up to rounding: 16 products per 2×2 outputs instead of 36. packed:
+// conv2d_winograd_pack_f32_vec4's U of these weights, or null (made in scratch, the same bits).
 void conv2d_winograd_f2x2_3x3_4x8_vec4(const Conv2dGeometry& g, std::size_t n, const float* in,
                                        const float* weight, const float* bias, bool relu, float* out,
-                                       float* scratch);
+                                       float* scratch, const float* packed);
 // = conv2d_relu_maxpool2x2_batch_f32_vec4 up to rounding; each 2×2 output tile is one pool
 // window, pooled as it leaves the output transform. Every pooled value is the max of the
 // ReLU'd values conv2d_winograd_f2x2_3x3_4x8_vec4 gives, bit for bit.
 void conv2d_winograd_relu_maxpool2x2_f2x2_3x3_4x8_vec4(const Conv2dGeometry& g, std::size_t n,
                                                        const float* in, const float* weight,
-                                                       const float* bias, float* out, float* scratch);
+                                                       const float* bias, float* out, float* scratch,
+                                                       const float* packed);
 
 }  // namespace convscope::kernels

@@ -13,18 +13,17 @@ namespace {
 template <int ROWS>
 void band(std::size_t n, std::size_t k, const float* a, std::size_t lda, const float* b,
           std::size_t ldb, const float* bias, float* c, std::size_t ldc) {
-  const auto brow = [&](std::size_t j) { return [=](std::size_t p) { return b + p * ldb + j; }; };
   std::size_t j = 0;
   for (; j + 8 <= n; j += 8) {
     Tile<ROWS, 2> t;
     bias ? t.fill_rows(bias) : t.load(c + j, ldc);
-    t.madd(k, a, lda, 1, brow(j));
+    t.madd_rows(k, a, lda, 1, b + j, ldb);
     t.store(c + j, ldc, false);
   }
   for (; j + 4 <= n; j += 4) {
     Tile<ROWS, 1> t;
     bias ? t.fill_rows(bias) : t.load(c + j, ldc);
-    t.madd(k, a, lda, 1, brow(j));
+    t.madd_rows(k, a, lda, 1, b + j, ldb);
     t.store(c + j, ldc, false);
   }
   for (; j < n; ++j)

@@ -28,18 +28,25 @@ std::size_t conv2d_scratch_floats(const Conv2dGeometry& g);
 void conv2d_batch_f32_scalar(const Conv2dGeometry& g, std::size_t n, const float* in,
                              const float* weight, const float* bias, bool relu, float* out);
 // Same, fast. By shape: one input channel, 3×3, stride 1: conv2d_ic1_direct_2ch_2x8_vec4
-// (conv2d_ic1_vec4.cpp); 3×3 stride 1 with ≥ 8 input channels: Winograd F(2×2, 3×3)
+// (conv2d_ic1_vec4.cpp); 3×3 stride 1 with ≥ 8 input channels, OW ≥ 7: Winograd F(2×2, 3×3)
 // (conv2d_winograd_vec4.cpp, within the tests' tolerance of the reference, not its bits). Other
 // stride 1: direct (conv2d_direct_4x8_vec4 in conv2d_vec4.cpp), register tiles of
 // 4 channels × 8 positions of a zero-padded copy of each sample read in place (no im2col), weights
 // packed for the tile, bias and ReLU applied at the store. Other strides:
 // im2col over groups of samples (cols [IC·KH·KW, G·OH·OW], G chosen so cols stays in cache),
 // one gemm_bias_f32_vec4 per group, then each sample's maps put in place (and the ReLU).
-// scratch holds conv2d_batch_scratch_floats(g, n) floats.
+// scratch holds conv2d_batch_scratch_floats(g, n) floats. packed: conv2d_pack_f32_vec4's
+// output for these weights, made once per weight change, or null (then made in scratch per call).
 void conv2d_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* in,
                            const float* weight, const float* bias, bool relu, float* out,
-                           float* scratch);
+                           float* scratch, const float* packed = nullptr);
 std::size_t conv2d_batch_scratch_floats(const Conv2dGeometry& g, std::size_t n);
+
+// The weights as this shape's fast kernel reads them (Winograd's transformed filters), for a
+// caller that keeps them between calls: conv2d_packed_floats(g) floats, 0 if the kernel reads the
+// weights as they are (then packed is ignored). The same bits as the kernel's own per-call copy.
+std::size_t conv2d_packed_floats(const Conv2dGeometry& g);
+void conv2d_pack_f32_vec4(const Conv2dGeometry& g, const float* weight, float* packed);
 
 // conv2d + bias + ReLU + 2×2 max pool (stride 2, floor), fused for predictions: in [N,IC,H,W] ->
 // out [N,OC,OH/2,OW/2], out = maxpool(max(conv, 0)), the same bits as the three layers one after
@@ -50,7 +57,7 @@ void conv2d_relu_maxpool2x2_batch_f32_scalar(const Conv2dGeometry& g, std::size_
 bool conv2d_fuses_maxpool2x2(const Conv2dGeometry& g);
 void conv2d_relu_maxpool2x2_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* in,
                                            const float* weight, const float* bias, float* out,
-                                           float* scratch);
+                                           float* scratch, const float* packed = nullptr);
 
 // Backward of conv2d for one sample, given dout = dL/dout [OC,OH,OW]:
 //   dweight[o][i][ky][kx] += Σ_y,x dout[o][y][x] · in[i][y·SH+ky-PT][x·SW+kx-PL]

@@ -1,6 +1,7 @@
 // conv2d: in [N,IC,H,W], weight [OC,IC,KH,KW], bias [OC] -> out [N,OC,OH,OW],
 // OH = (H + P_top + P_bottom - KH)/SH + 1 (zero padding, cross-correlation as in PyTorch).
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -57,9 +58,11 @@ class Conv2d : public Layer {
   }
 
   std::vector<Param> params() override {
+    weights_changed();  // writable from here on
     return {{name() + ".weight", {g_.oc, g_.ic, g_.win.kh, g_.win.kw}, &weight_, &weight_grad_},
             {name() + ".bias", {g_.oc}, &bias_, &bias_grad_}};
   }
+  void weights_changed() override { ++weights_version_; }
 
   void forward(const Tensor& x, Tensor& y, Kernels kernels) override { run(x, y, kernels, false); }
   bool forward_relu(const Tensor& x, Tensor& y, Kernels kernels) override {
@@ -84,7 +87,7 @@ class Conv2d : public Layer {
     const std::size_t need = kernels::conv2d_batch_scratch_floats(g_, n);
     if (scratch_.size() < need) scratch_.resize(need);
     kernels::conv2d_relu_maxpool2x2_batch_f32_vec4(g_, n, x.data(), weight_.data(), bias_.data(),
-                                                   y.data(), scratch_.data());
+                                                   y.data(), scratch_.data(), packed());
     return true;
   }
 
@@ -121,7 +124,20 @@ class Conv2d : public Layer {
     const std::size_t need = kernels::conv2d_batch_scratch_floats(g_, n);
     if (scratch_.size() < need) scratch_.resize(need);
     kernels::conv2d_batch_f32_vec4(g_, n, x.data(), weight_.data(), bias_.data(), relu, y.data(),
-                                   scratch_.data());
+                                   scratch_.data(), packed());
+  }
+
+  // The weights as the fast kernel reads them (Winograd's transformed filters), made again only
+  // when the weights may have changed since; null if this shape's kernel reads them as they are.
+  const float* packed() {
+    const std::size_t size = kernels::conv2d_packed_floats(g_);
+    if (size == 0) return nullptr;
+    if (packed_version_ != weights_version_ || packed_.size() != size) {
+      packed_.resize(size);
+      kernels::conv2d_pack_f32_vec4(g_, weight_.data(), packed_.data());
+      packed_version_ = weights_version_;
+    }
+    return packed_.data();
   }
 
   hyper::Padding padding_;
@@ -129,6 +145,8 @@ class Conv2d : public Layer {
   Tensor weight_, bias_, weight_grad_, bias_grad_;
   std::vector<float> scratch_;           // im2col (+ gemm) buffer, grown at a fast forward
   std::vector<float> backward_scratch_;  // sized at the first backward (training only)
+  std::vector<float> packed_;            // packed() of the weights as of packed_version_
+  std::uint64_t weights_version_ = 1, packed_version_ = 0;
 };
 
 }  // namespace convscope

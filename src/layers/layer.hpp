@@ -52,7 +52,11 @@ class Layer {
   // Checks hyperparameters against one sample's input dims and returns one sample's output
   // dims; params() then gives the parameters' shapes. Throws Error naming the layer.
   virtual Dims build(const Dims& in) = 0;
+  // The learnable tensors, writable. A layer that keeps data made from its weights (conv2d's
+  // transformed filters) counts every call as a possible change; whoever writes through Params
+  // kept from an earlier call (an optimizer) calls weights_changed() before the next forward.
   virtual std::vector<Param> params() { return {}; }
+  virtual void weights_changed() {}
 
   // The sliding window of a layer that has one (conv2d, pooling), with its padding resolved
   // against the input build() saw; nullopt for the others. The page draws receptive fields

@@ -78,6 +78,10 @@ std::vector<Param> Sequential::params() {
   return all;
 }
 
+void Sequential::weights_changed() {
+  for (auto& layer : layers_) layer->weights_changed();
+}
+
 std::size_t Sequential::parameter_count() {
   std::size_t n = 0;
   for (const Param& p : params()) n += checked_count(p.shape, p.name);

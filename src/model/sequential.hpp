@@ -44,7 +44,10 @@ class Sequential {
   const Layer& layer(std::size_t i) const { return *layers_[i]; }
   const Dims& output_dims(std::size_t i) const { return dims_[i]; }
   std::size_t output_size() const;  // values per sample of the last layer
+  // Writable parameters (see Layer::params); weights_changed() after writing through Params
+  // kept from an earlier call.
   std::vector<Param> params();
+  void weights_changed();
   std::size_t parameter_count();
 
   // Runs n samples (x holds size = n · input_size() floats). Refuses a wrong size or a

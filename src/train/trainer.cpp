@@ -76,6 +76,7 @@ LossResult Trainer::step(const float* x, const std::int32_t* labels, std::size_t
     }
   }
   optimizer_.step(params_, learning_rate);
+  model_.weights_changed();  // params_ was taken at construction
   return total;
 }
 

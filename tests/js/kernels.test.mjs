@@ -423,6 +423,10 @@ test('whole random models: predict and predictBatch = forward, bit for bit', (t)
         const plain = model.predictBatch(Array.from(inputs), n);  // a plain array in, too
         assertSame(plain, batch, `predictBatch(Array) vs (Float32Array), ${context}`);
         const outSize = batch.length / n;
+        const out = new Float32Array(batch.length + 3).fill(NaN);  // into a caller's array, longer
+        assert.equal(model.predictBatch(inputs, n, out), out, `predictBatch returns its out, ${context}`);
+        assertSame(out.subarray(0, batch.length), batch, `predictBatch into out vs new, ${context}`);
+        assert.ok(out.subarray(batch.length).every(Number.isNaN), `predictBatch wrote past n outputs, ${context}`);
         for (const s of new Set([0, n - 1, rng.int(0, n - 1)])) {
           const x = inputs.subarray(s * size, (s + 1) * size);
           const want = model.forward(x).output;
@@ -433,5 +437,54 @@ test('whole random models: predict and predictBatch = forward, bit for bit', (t)
     } finally {
       model.delete();
     }
+  }
+});
+
+test('predictBatch refuses an out array that is short or not a Float32Array, keeping it as it was', () => {
+  const arch = { input: { channels: 1, height: 4, width: 4 }, layers: [{ name: 'fc', type: 'flatten' }] };
+  const model = cs.loadModel(modelFile(arch, []));
+  try {
+    const x = new Float32Array(32).fill(1);
+    const short = new Float32Array(31).fill(7);
+    assert.throws(() => model.predictBatch(x, 2, short), /out: expected a Float32Array of at least n × 16 values for n = 2/);
+    assert.ok(short.every((v) => v === 7));
+    assert.throws(() => model.predictBatch(x, 2, new Float64Array(32)), /out: expected a Float32Array/);
+    assert.throws(() => model.predictBatch(x, 2, []), /out: expected a Float32Array/);
+  } finally {
+    model.delete();
+  }
+});
+
+// conv2 (8 input channels, 3×3, 10×10) runs on the Winograd kernel, whose transformed weights the
+// layer keeps between calls: after each training step the fast prediction must use the new
+// weights (= the reference kernels, which read the weights as they are), and it must change.
+test('the Winograd layer follows its weights through training steps (fast = reference after each)', () => {
+  const arch = {
+    input: { channels: 1, height: 10, width: 10 },
+    layers: [
+      { name: 'conv1', type: 'conv2d', out_channels: 8, kernel: 3, padding: 1 }, { name: 'relu1', type: 'relu' },
+      { name: 'conv2', type: 'conv2d', out_channels: 6, kernel: 3, padding: 1 }, { name: 'relu2', type: 'relu' },
+      { name: 'pool2', type: 'maxpool2d', kernel: 2 }, { name: 'flatten', type: 'flatten' },
+      { name: 'fc', type: 'dense', out_features: 3 },
+    ],
+  };
+  const rng = makeRng(SEED ^ 0x2545f491);
+  const net = cs.createModel(arch);
+  try {
+    net.initialize(5);
+    const n = 4, x = rng.floats(n * 100), labels = new Int32Array([0, 1, 2, 1]);
+    let last = null;
+    for (let step = 0; step <= 3; step++) {
+      if (step) net.trainStep(x, labels, n, 0.05);
+      net.setReferenceKernels(true);
+      const want = net.predictBatch(x, n);
+      net.setReferenceKernels(false);
+      const got = net.predictBatch(x, n);
+      assertClose(got, want, { rel: 1e-4, context: `seed ${SEED}, after ${step} training steps` });
+      if (last) assert.ok(got.some((v, i) => v !== last[i]), `step ${step} changed no output`);
+      last = got;
+    }
+  } finally {
+    net.delete();
   }
 });

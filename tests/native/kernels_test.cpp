@@ -7,7 +7,11 @@
 #include <random>
 #include <sstream>
 
+#include "kernels/conv2d_winograd_vec4.hpp"
 #include "kernels/kernels.hpp"
+#include "layers/conv2d.hpp"
+#include "test_util.hpp"
+#include "train/trainer.hpp"
 
 namespace convscope::kernels {
 namespace {
@@ -256,6 +260,15 @@ TEST(Kernels, Conv2dOneInputChannelFastMatchesReferenceOn300RandomShapes) {
                           alone.data(), scratch.data());
     for (std::size_t j = 0; j < map; ++j)
       ASSERT_EQ(alone[j], fast[(n - 1) * map + j]) << params << " last sample alone, index " << j;
+    // the transformed weights made once (as the layer keeps them) = made per call, bit for bit
+    fitted += conv2d_winograd_fits(g);
+    std::vector<float> packed(conv2d_packed_floats(g), kNaN), with_packed(n * map, kNaN);
+    ASSERT_EQ(packed.empty(), !conv2d_winograd_fits(g)) << params;
+    conv2d_pack_f32_vec4(g, weight.data(), packed.data());
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, with_packed.data(),
+                          scratch.data(), packed.empty() ? nullptr : packed.data());
+    for (std::size_t j = 0; j < with_packed.size(); ++j)
+      ASSERT_EQ(with_packed[j], fast[j]) << params << " packed once vs per call, index " << j;
     if (!conv2d_fuses_maxpool2x2(g)) continue;
     Pool2dGeometry pg{};
     pg.c = g.oc; pg.h = g.oh; pg.w = g.ow; pg.oh = g.oh / 2; pg.ow = g.ow / 2;
@@ -286,6 +299,7 @@ TEST(Kernels, Conv2dOneInputChannelFastMatchesReferenceOn300RandomShapes) {
 // tolerance), a sample alone = in its batch bit for bit, pooled = compact + ReLU then pooled bit for bit.
 TEST(Kernels, Conv2dWinogradFastMatchesReferenceOn200RandomShapes) {
   std::mt19937 rng(20261204);
+  int fitted = 0;
   for (int trial = 0; trial < 200; ++trial) {
     Conv2dGeometry g{};
     g.ic = pick(rng, 8, 20);
@@ -321,6 +335,15 @@ TEST(Kernels, Conv2dWinogradFastMatchesReferenceOn200RandomShapes) {
                           alone.data(), scratch1.data());
     for (std::size_t j = 0; j < map; ++j)
       ASSERT_EQ(alone[j], fast[(n - 1) * map + j]) << params << " last sample alone, index " << j;
+    // the transformed weights made once (as the layer keeps them) = made per call, bit for bit
+    fitted += conv2d_winograd_fits(g);
+    std::vector<float> packed(conv2d_packed_floats(g), kNaN), with_packed(n * map, kNaN);
+    ASSERT_EQ(packed.empty(), !conv2d_winograd_fits(g)) << params;
+    conv2d_pack_f32_vec4(g, weight.data(), packed.data());
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, with_packed.data(),
+                          scratch.data(), packed.empty() ? nullptr : packed.data());
+    for (std::size_t j = 0; j < with_packed.size(); ++j)
+      ASSERT_EQ(with_packed[j], fast[j]) << params << " packed once vs per call, index " << j;
     if (!conv2d_fuses_maxpool2x2(g)) continue;
     Pool2dGeometry pg{};
     pg.c = g.oc; pg.h = g.oh; pg.w = g.ow; pg.oh = g.oh / 2; pg.ow = g.ow / 2;
@@ -341,7 +364,13 @@ TEST(Kernels, Conv2dWinogradFastMatchesReferenceOn200RandomShapes) {
       pool2d_f32_scalar(PoolKind::max, pg, relu_maps.data() + s * map, steps.data() + s * pooled);
     for (std::size_t j = 0; j < pfast.size(); ++j)
       ASSERT_EQ(pfast[j], steps[j]) << params << " index " << j << ": pooled vs fast conv + ReLU then pool";
+    std::vector<float> ppacked(n * pooled, kNaN);
+    conv2d_relu_maxpool2x2_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), ppacked.data(),
+                                          scratch.data(), packed.empty() ? nullptr : packed.data());
+    for (std::size_t j = 0; j < ppacked.size(); ++j)
+      ASSERT_EQ(ppacked[j], pfast[j]) << params << " pooled, packed once vs per call, index " << j;
   }
+  EXPECT_GT(fitted, 80) << "too few shapes reached the Winograd kernel";
 }
 
 TEST(Kernels, GemmBiasFastMatchesReferenceOn200RandomShapes) {
@@ -549,3 +578,64 @@ TEST(Kernels, ReferencePoolingOverlapping) {
 
 }  // namespace
 }  // namespace convscope::kernels
+
+// The conv layer keeps Winograd's transformed weights between calls: every way of changing the
+// weights (params() written, a training step, Params kept from before + weights_changed()) must
+// make the next fast prediction use the new ones.
+namespace convscope {
+namespace {
+
+const char* kWinogradNet = R"([
+  {"name": "conv1", "type": "conv2d", "out_channels": 8, "kernel": 3, "padding": 1},
+  {"name": "relu1", "type": "relu"},
+  {"name": "conv2", "type": "conv2d", "out_channels": 6, "kernel": 3, "padding": 1},
+  {"name": "relu2", "type": "relu"},
+  {"name": "pool2", "type": "maxpool2d", "kernel": 2},
+  {"name": "flatten", "type": "flatten"},
+  {"name": "fc", "type": "dense", "out_features": 3}
+])";
+
+std::vector<float> infer_copy(Sequential& m, const std::vector<float>& x, std::size_t n, Kernels k) {
+  const Tensor& y = m.infer(x.data(), x.size(), n, k);
+  return std::vector<float>(y.begin(), y.end());
+}
+
+// Fast = reference within the kernels' tolerance; returns the fast output.
+std::vector<float> expect_fast_matches(Sequential& m, const std::vector<float>& x, std::size_t n,
+                                       const std::string& what) {
+  const auto fast = infer_copy(m, x, n, Kernels::fast), ref = infer_copy(m, x, n, Kernels::reference);
+  EXPECT_TRUE(kernels::close(fast, ref, what));
+  return fast;
+}
+
+TEST(Conv2dLayer, TransformedWeightsFollowEveryWeightChange) {
+  Sequential m = testing::make_model(kWinogradNet, 1, 10, 10);
+  const auto& conv2 = dynamic_cast<const Conv2d&>(m.layer(2)).geometry();
+  ASSERT_TRUE(kernels::conv2d_winograd_fits(conv2)) << "the test needs conv2 on the Winograd kernel";
+  initialize(m, 3);
+  const std::size_t n = 3;
+  std::mt19937 rng(11);
+  const auto x = kernels::random_values(rng, n * 100);
+  const auto before = expect_fast_matches(m, x, n, "initialized");
+
+  testing::set_param(m, "conv2.weight", kernels::random_values(rng, 6 * 8 * 9));
+  const auto after_set = expect_fast_matches(m, x, n, "weights set through params()");
+  EXPECT_NE(after_set, before);
+
+  const std::vector<std::int32_t> labels = {0, 1, 2};
+  Trainer trainer(m, {}, 1);
+  trainer.step(x.data(), labels.data(), n, 0.05f, Kernels::fast);
+  const auto after_step = expect_fast_matches(m, x, n, "after a training step");
+  EXPECT_NE(after_step, after_set);
+
+  const auto kept = m.params();
+  for (const Param& p : kept)
+    if (p.name == "conv2.weight")
+      for (float& w : *p.value) w = -w;
+  m.weights_changed();
+  const auto after_kept = expect_fast_matches(m, x, n, "written through kept params");
+  EXPECT_NE(after_kept, after_step);
+}
+
+}  // namespace
+}  // namespace convscope
