@@ -43,3 +43,26 @@ for (const name of ['index.html', 'lesson.html', 'lab.html']) {
     }
   });
 }
+
+// A worker of a page that runs the engine itself is handed the page's compiled module
+// (worker-rpc.js, option engine): page and worker together download the engine's wasm once.
+test('lesson.html: its training worker gets the page\'s compiled engine (the wasm downloaded once, page and worker together)', async () => {
+  const page = await browser.context.newPage();
+  const problems = watch(page);
+  const wasm = [];  // the browser context sees its workers' requests too
+  const onRequest = (r) => r.url().endsWith('.wasm') && wasm.push(new URL(r.url()).pathname);
+  browser.context.on('request', onRequest);
+  try {
+    await page.goto(browser.baseUrl + 'lesson.html');
+    await page.waitForSelector('body[data-ready="true"]', { timeout: TIMEOUT });
+    // section 8's random start is drawn: the worker has its engine
+    await page.waitForSelector('#learn-progress[data-state="ready"]', { timeout: TIMEOUT });
+    await page.click('#learn-step');  // one training step in the worker, on the handed engine
+    await page.waitForSelector('#learn-progress[data-step="1"]', { timeout: TIMEOUT });
+    assert.equal(wasm.length, 1, `wasm requests: ${wasm.join(', ')}`);
+    assert.deepEqual(problems, []);
+  } finally {
+    browser.context.off('request', onRequest);
+    await page.close();
+  }
+});

@@ -30,12 +30,20 @@ const RGB_STOPS = Object.fromEntries(Object.entries(STOPS).map(([scale, stops]) 
 // The colour at t on scale's axis → [r, g, b], 0..255: linear between the two stops around t,
 // the end colours beyond the ends.
 export function colorAt(scale, t) {
+  const rgb = [0, 0, 0];
+  colorInto(scale, t, rgb, 0);
+  return rgb;
+}
+
+// colorAt written into out[at..at+2]: plain loops, no arrays made (the lookup tables call it 256
+// times per scale before the drawing page is ready, in V8's first tier).
+function colorInto(scale, t, out, at) {
   const stops = RGB_STOPS[scale];
   let i = 1;
   while (i < stops.length - 1 && t > stops[i][0]) i++;
-  const [t0, c0] = stops[i - 1], [t1, c1] = stops[i];
+  const t0 = stops[i - 1][0], c0 = stops[i - 1][1], t1 = stops[i][0], c1 = stops[i][1];
   const f = Math.min(1, Math.max(0, (t - t0) / (t1 - t0)));
-  return c0.map((x, c) => Math.round(x + f * (c1[c] - x)));
+  for (let c = 0; c < 3; c++) out[at + c] = Math.round(c0[c] + f * (c1[c] - c0[c]));
 }
 
 const LUT_SIZE = 256;
@@ -49,7 +57,7 @@ export function lookupTable(scale) {
   const stops = STOPS[scale];
   const lo = stops[0][0], hi = stops[stops.length - 1][0];
   const lut = new Uint8ClampedArray(LUT_SIZE * 3);
-  for (let k = 0; k < LUT_SIZE; k++) lut.set(colorAt(scale, lo + (k / (LUT_SIZE - 1)) * (hi - lo)), k * 3);
+  for (let k = 0; k < LUT_SIZE; k++) colorInto(scale, lo + (k / (LUT_SIZE - 1)) * (hi - lo), lut, k * 3);
   luts.set(scale, lut);
   return lut;
 }

@@ -48,16 +48,18 @@ function missingFeature(build) {
 // The engine under way: its glue module imported and its wasm fetched and compiled, started once
 // per page (or worker) and build. The pages start it from an async module script in their <head>
 // (demo/start.js, lesson/start.js), so the wasm compiles while the page's other modules still load; loadEngine
-// then finds it done or nearly. build: 'relaxed' | 'simd' | 'scalar' (chooseEngine() when not given)
+// then finds it done or nearly. build: 'relaxed' | 'simd' | 'scalar' (chooseEngine() when not given);
+// compiled: the build's WebAssembly.Module when it is already at hand (a worker gets its page's:
+// worker-rpc.js), so it is neither downloaded nor compiled again.
 // → {build, path, glue: Promise, wasm: Promise<WebAssembly.Module>}
 const started = new Map();
-export function startEngine(baseUrl, build = chooseEngine()) {
+export function startEngine(baseUrl, build = chooseEngine(), compiled = null) {
   if (started.has(build)) return started.get(build);
   const path = ENGINE_PATHS[build];
   const glue = import(new URL(path, baseUrl).href);
   // the same request as the glue's own (credentials same-origin)
   const wasmUrl = new URL(path.replace(/\.mjs$/, '.wasm'), baseUrl).href;
-  const wasm = typeof WebAssembly.compileStreaming === 'function'
+  const wasm = compiled ? Promise.resolve(compiled) : typeof WebAssembly.compileStreaming === 'function'
     ? WebAssembly.compileStreaming(fetch(wasmUrl, { credentials: 'same-origin' }))
     : Promise.reject(new Error('no streaming compile'));
   glue.catch(() => {});  // reported by loadEngine

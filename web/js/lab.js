@@ -46,9 +46,10 @@ function drawExamples({ images, labels }) {
   });
 }
 
-function drawAverages(averages, trainCount) {
+// averages: the test jets' (count of them, half of each class), generated before the first screen
+function drawAverages(averages, count) {
   averages.forEach((image, c) => drawJet($(`#average-${c}`), image));
-  for (const span of document.querySelectorAll('.avg-count')) span.textContent = fmtInt(trainCount / 2);
+  for (const span of document.querySelectorAll('.avg-count')) span.textContent = fmtInt(count / 2);
   renderJetLegend($('#jet-legend'));
 }
 
@@ -238,7 +239,7 @@ function onTrainingError(e) {
 function onReady(m) {
   state.examples = m.examples;
   drawExamples(m.examples);
-  drawAverages(m.averages, m.trainCount);
+  drawAverages(m.averages, m.averageCount);
   $('#test-count').textContent = fmtInt(m.testCount);
   state.ready = true;
   setRunning(false);

@@ -13,14 +13,17 @@
 // SIMD probe or ?engine=) and the site's base URL, so the worker loads the same build through
 // engine.js; a worker that cannot load it fails each request that needs the engine with the reason.
 //
-// startWorker(path, baseUrl, {name, onBusy, onError}) → {request(type, args, {onProgress,
+// startWorker(path, baseUrl, {name, onBusy, onError, engine}) → {request(type, args, {onProgress,
 //   signal}) → Promise of the result, engine (Promise of {kind}), terminate()}
 //   path: the worker's module, relative to baseUrl (e.g. './js/lab/train-worker.js');
 //   name: what messages call it ("training worker"); onBusy(busy): true while requests are open;
-//   onError(Error): a progress handler of the page that threw (the request itself goes on).
+//   onError(Error): a progress handler of the page that threw (the request itself goes on);
+//   engine: the page's own engine under way (engine.js startEngine), if it runs one: the worker
+//   is handed its compiled WebAssembly.Module with "engine" (sent once it is compiled) and only
+//   instantiates it, instead of downloading and compiling the same build a second time.
 // A worker whose script cannot load or run fails every open request with "The <name> failed…".
 //
-// prestartWorker(path, baseUrl, early = []) starts the worker from a page's start script (in its
+// prestartWorker(path, baseUrl, early = [], {engine}) starts the worker from a page's start script (in its
 // <head>), so that it fetches its modules and loads the engine while the page's own modules still
 // load: it sends "engine" at once, then the requests named in early (no args), whose answers
 // nobody reads (id 0: the worker keeps what they made and answers the page's own request of the
@@ -29,11 +32,17 @@
 
 import { chooseEngine } from './engine.js';
 
-const engineArgs = (baseUrl) => ({ build: chooseEngine(), baseUrl: new URL('./', baseUrl).href });
+// The args of request "engine": the build, the site's base URL and, when the page runs that build
+// itself (engine: its startEngine), the compiled module once it is. → Promise (never rejected)
+function engineArgs(baseUrl, engine) {
+  const args = { build: chooseEngine(), baseUrl: new URL('./', baseUrl).href };
+  if (engine?.build !== args.build) return Promise.resolve(args);
+  return engine.wasm.then((module) => ({ ...args, module }), () => args);
+}
 
-const early = new Map();  // href → {worker, failure (an error event, or null), stop()}
+const early = new Map();  // href → {worker, failure (an error event, or null), posted, stop()}
 const taken = new Set();  // hrefs a startWorker has asked for: too late to start early
-export function prestartWorker(path, baseUrl, requests = []) {
+export function prestartWorker(path, baseUrl, requests = [], { engine } = {}) {
   const href = new URL(path, baseUrl).href;
   if (early.has(href) || taken.has(href)) return;
   const worker = new Worker(href, { type: 'module' });
@@ -44,11 +53,14 @@ export function prestartWorker(path, baseUrl, requests = []) {
   };
   worker.addEventListener('error', onFailure);
   started.stop = () => worker.removeEventListener('error', onFailure);
-  for (const [type, args] of [['engine', engineArgs(baseUrl)], ...requests.map((r) => [r, {}])]) worker.postMessage({ id: 0, type, args });
+  // settled once the early messages are posted: the page's own come after them
+  started.posted = engineArgs(baseUrl, engine).then((args) => {
+    for (const [type, a] of [['engine', args], ...requests.map((r) => [r, {}])]) worker.postMessage({ id: 0, type, args: a });
+  });
   early.set(href, started);
 }
 
-export function startWorker(path, baseUrl, { name = 'worker', onBusy = () => {}, onError = () => {} } = {}) {
+export function startWorker(path, baseUrl, { name = 'worker', onBusy = () => {}, onError = () => {}, engine: pageEngine } = {}) {
   const href = new URL(path, baseUrl).href;
   const started = early.get(href);
   early.delete(href);
@@ -56,6 +68,13 @@ export function startWorker(path, baseUrl, { name = 'worker', onBusy = () => {},
   started?.stop();
   const worker = started?.worker ?? new Worker(href, { type: 'module' });
   const failed = (e) => new Error(`The ${name} failed${e.message ? `: ${e.message}` : ' to start'}.`);
+  // Messages go out in the order sent, each once the one before is out ("engine" may wait for
+  // the page's compile); message: an object or a Promise of one.
+  let queue = started?.posted ?? Promise.resolve();
+  const send = (message) => {
+    queue = queue.then(() => message).then((m) => worker.postMessage(m))
+      .catch((e) => failAll(new Error(`The ${name} could not be sent a message: ${e.message}`)));
+  };
   const pending = new Map();  // id → {resolve, reject, onProgress}
   let nextId = 0;
   let broken = null;  // the Error of a worker that died: every later request fails with it
@@ -97,12 +116,12 @@ export function startWorker(path, baseUrl, { name = 'worker', onBusy = () => {},
     const id = ++nextId;
     const answer = new Promise((resolve, reject) => pending.set(id, { resolve, reject, onProgress }));
     onBusy(true);
-    worker.postMessage({ id, type, args });
-    signal?.addEventListener('abort', () => pending.has(id) && worker.postMessage({ cancel: id }), { once: true });
+    send(Promise.resolve(args).then((a) => ({ id, type, args: a })));
+    signal?.addEventListener('abort', () => pending.has(id) && send({ cancel: id }), { once: true });
     return answer;
   }
 
-  const engine = request('engine', engineArgs(baseUrl));
+  const engine = request('engine', engineArgs(baseUrl, pageEngine));
   engine.catch(() => {});  // the requests that need the engine fail with the reason
   return { request, engine, terminate: () => worker.terminate() };
 }

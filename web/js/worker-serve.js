@@ -8,7 +8,7 @@
 //     (or resolves to) is the answer; what it throws, the error the page sees (its message).
 //   workerEngine() → Promise of {cs, kind}: the engine build the page chose, loaded by engine.js.
 
-import { loadEngine } from './engine.js';
+import { loadEngine, startEngine } from './engine.js';
 
 let engineLoaded = null;
 let resolveEngine;
@@ -19,8 +19,11 @@ export const workerEngine = () => engineReady.then(() => engineLoaded);
 // A macrotask's pause: messages queued meanwhile (a cancel, a request) are read.
 export const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-// The built-in request "engine" {build, baseUrl}, sent first by the page: loads it once.
-function loadPageEngine({ build, baseUrl }) {
+// The built-in request "engine" {build, baseUrl, module}, sent first by the page: loads it once.
+// module: the page's compiled build (a WebAssembly.Module), when the page had one: only
+// instantiated here, not downloaded and compiled a second time.
+function loadPageEngine({ build, baseUrl, module }) {
+  if (!engineLoaded && module instanceof WebAssembly.Module) startEngine(baseUrl, build, module);
   engineLoaded ??= loadEngine(baseUrl, build);
   engineLoaded.catch(() => {});  // reported by every request that awaits it
   resolveEngine();

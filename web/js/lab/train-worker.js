@@ -3,7 +3,10 @@
 // of about TRAINING.chunkMs; between chunks the worker sends its progress and reads its messages,
 // so a cancel ("Stop") and "show this jet's feature maps" are answered within one chunk.
 // Requests (the protocol of worker-rpc.js; the engine is the page's build, through engine.js):
-//   init → {ms, trainCount, testCount, averages, examples}: the jets generated
+//   init → {ms, trainCount, testCount, averageCount, averages, examples}: the test jets generated
+//     (the examples and the class averages come from them); the training jets, twice as many, are
+//     generated after the page's first screen, once the shipped files are in (a Train asked for
+//     meanwhile waits for them)
 //   shipped {urls: {cnn, dnn}} → {errors: [message]}; progress: a result per shipped file loaded
 //   train {net, from} → a result; progress: {type: 'progress', step, steps, …} a few times a
 //     second, {type: 'epoch', epoch, loss, accuracy} after each epoch; cancelled: it stops, scores
@@ -99,23 +102,30 @@ async function describe(key, model, extra, pass) {
   };
 }
 
+// What the page's first screen shows: the test jets' examples and class averages (the training
+// jets would take twice as long again: the generator costs ~0.1–0.2 ms a jet).
 async function generateData() {
   const t0 = performance.now();
   ({ cs } = await workerEngine());
   test = jets(DATA.testCount, DATA.testSeed);
-  train = jets(DATA.trainCount, DATA.trainSeed);
   examples = pickExamples(test.labels, DATA.examplesPerClass);
   const shown = new Float32Array(examples.length * PIXELS);
   examples.forEach((j, k) => shown.set(test.images.subarray(j * PIXELS, (j + 1) * PIXELS), k * PIXELS));
   return {
-    ms: performance.now() - t0, trainCount: train.count, testCount: test.count,
-    averages: classAverages(train), examples: { images: shown, labels: examples.map((j) => test.labels[j]) },
+    ms: performance.now() - t0, trainCount: DATA.trainCount, testCount: test.count, averageCount: test.count,
+    averages: classAverages(test), examples: { images: shown, labels: examples.map((j) => test.labels[j]) },
   };
 }
 
 // Once per worker: lab/start.js may ask before lab.js does (worker-rpc.js prestartWorker).
 let generated = null;
 const init = () => (generated ??= generateData());
+
+// The training jets, once per worker: after init, when the shipped files are in or a Train asks.
+let trainGenerated = null;
+const trainingSet = () => (trainGenerated ??= init().then(pause).then(() => {
+  train = jets(DATA.trainCount, DATA.trainSeed);
+}));
 
 // The shipped files, after init: a Train asked for meanwhile waits for them (they give the
 // architectures), it does not fail. One failing file leaves the other.
@@ -133,6 +143,7 @@ function loadShipped({ urls }, { progress }) {
         errors.push(`The shipped ${net.toUpperCase()} model could not be loaded: ${e.message}`);
       }
     }
+    trainingSet().catch(() => {});  // a Train reports it
     return { errors };
   })();
   return shippedLoaded;
@@ -156,6 +167,7 @@ async function runTraining({ net, from }, events) {
   running = true;
   try {
     await shippedLoaded;
+    await trainingSet();
     const model = startingModel(net, from);
     try {
       return await trainModel(model, net, from, events);

@@ -21,6 +21,7 @@ import { renderBars } from '../render/probabilities.js';
 import { makeOxDataset, describeSample } from './ox-dataset.js';
 import { formatProse } from './window-view.js';
 import { K, TRAINING } from './ox-training.js';
+import { startEngine } from '../engine.js';
 import { startWorker } from '../worker-rpc.js';
 
 const GUESSING_LOSS = Math.LN2;  // cross-entropy of answering 50/50: −ln ½
@@ -50,20 +51,26 @@ function describeFilter(filter) {
 }
 
 // A 6×6 image into a 6×6-pixel canvas (CSS scales it up): black = 1; flipped pixels in blue (dark: now 1, light: now 0).
+// One putImageData per thumbnail (64 of them are drawn before the page is ready), not a fillRect per pixel.
+const THUMB_RGB = { ink: [0x1a, 0x1a, 0x1a], paper: [0xff, 0xff, 0xff], flippedInk: [0x1f, 0x5f, 0xa8], flippedPaper: [0xa9, 0xc8, 0xec] };
 function drawThumbnail(canvas, image, flips = []) {
   const h = image.length;
   const w = image[0].length;
   canvas.width = w;
   canvas.height = h;
   const ctx = canvas.getContext('2d');
+  const picture = ctx.createImageData(w, h);
   const noisy = new Set(flips);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const flipped = noisy.has(y * w + x);
-      ctx.fillStyle = image[y][x] ? (flipped ? '#1f5fa8' : '#1a1a1a') : (flipped ? '#a9c8ec' : '#ffffff');
-      ctx.fillRect(x, y, 1, 1);
+      const rgb = image[y][x] ? (flipped ? THUMB_RGB.flippedInk : THUMB_RGB.ink) : (flipped ? THUMB_RGB.flippedPaper : THUMB_RGB.paper);
+      const at = 4 * (y * w + x);
+      picture.data.set(rgb, at);
+      picture.data[at + 3] = 255;
     }
   }
+  ctx.putImageData(picture, 0, 0);
 }
 
 // els: {strips: {O, X} <ol>, seed <input>, reset, train, step <button>, progress, settings,
@@ -77,6 +84,7 @@ export function createLearnFilter(els, { baseUrl, onError = () => {} }) {
   const view = doc.defaultView;
   const worker = startWorker('./js/lesson/train-worker.js', baseUrl, {
     name: 'training worker', onBusy: (busy) => els.progress.setAttribute('aria-busy', String(busy)),
+    engine: startEngine(baseUrl),  // the page's own (lesson.js loads it): the worker gets its compiled module
   });
 
   let snap = null;  // the worker's last answer

@@ -8,6 +8,7 @@
 import { renderChartLegend, renderXyChart } from '../../lab/xy-chart.js';
 import { renderFilters } from '../../lab/filters-view.js';
 import { downloadBytes } from '../../lab/download.js';
+import { startEngine } from '../../engine.js';
 import { startWorker } from '../../worker-rpc.js';
 import { TRAIN_HERE } from './train-settings.js';
 import { fmtInt } from '../../page.js';
@@ -94,7 +95,10 @@ export function createTrainHere(section, page) {
     delete section.dataset.testAccuracy;
     setRunning(true);
     els.status.textContent = 'Starting the training worker…';
-    worker ??= startWorker('./js/demo/evidence/train-worker.js', page.base, { name: 'training worker', onError: (e) => showError(e.message) });
+    worker ??= startWorker('./js/demo/evidence/train-worker.js', page.base, {
+      name: 'training worker', onError: (e) => showError(e.message),
+      engine: startEngine(page.base),  // the page's own: the worker gets its compiled module
+    });
     stopper = new AbortController();
     try {
       const args = { trainCount: Number(els.count.value), epochs: Number(els.epochs.value), seed: TRAIN_HERE.seed };

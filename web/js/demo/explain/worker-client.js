@@ -3,10 +3,14 @@
 // drawing matters; a replaced one settles with {stopped: true}); a new model or a new "looks for"
 // run cancels the old run.
 
+import { startEngine } from '../../engine.js';
 import { startWorker } from '../../worker-rpc.js';
 
 export function startExplainWorker(baseUrl, { onError = () => {} } = {}) {
-  const { request } = startWorker('./js/demo/explain/explain-worker.js', baseUrl, { name: 'explanations worker', onError });
+  const { request } = startWorker('./js/demo/explain/explain-worker.js', baseUrl, {
+    name: 'explanations worker', onError,
+    engine: startEngine(baseUrl),  // the page's own: the worker gets its compiled module
+  });
   let looksRun = null;  // AbortController of the running "looks for"
   let saliencyBusy = false;
   let saliencyNext = null;  // {args, resolve, reject}: the newest request waiting
