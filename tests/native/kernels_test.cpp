@@ -29,6 +29,23 @@ std::size_t pick(std::mt19937& rng, std::size_t lo, std::size_t hi) {
   return std::uniform_int_distribution<std::size_t>(lo, hi)(rng);
 }
 
+// The transformed weights made once (as the layer keeps them) give the same bits as made per
+// call; packed gets conv2d_pack_f32_vec4's output (empty where the kernel reads the weights as
+// they are, i.e. where Winograd does not fit).
+void ExpectPackedOnceMatchesPerCall(const Conv2dGeometry& g, std::size_t n, const std::vector<float>& in,
+                                    const std::vector<float>& weight, const std::vector<float>& bias,
+                                    bool relu, const std::vector<float>& fast, std::vector<float>& scratch,
+                                    const std::string& params, std::vector<float>& packed) {
+  packed.assign(conv2d_packed_floats(g), kNaN);
+  ASSERT_EQ(packed.empty(), !conv2d_winograd_fits(g)) << params;
+  conv2d_pack_f32_vec4(g, weight.data(), packed.data());
+  std::vector<float> with_packed(fast.size(), kNaN);
+  conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, with_packed.data(),
+                        scratch.data(), packed.empty() ? nullptr : packed.data());
+  for (std::size_t j = 0; j < with_packed.size(); ++j)
+    ASSERT_EQ(with_packed[j], fast[j]) << params << " packed once vs per call, index " << j;
+}
+
 // |a - b| <= 1e-5 · (1 + |b|) everywhere, and no NaN left; reports the first bad index.
 ::testing::AssertionResult close(const std::vector<float>& fast, const std::vector<float>& ref,
                                  const std::string& params) {
@@ -260,15 +277,8 @@ TEST(Kernels, Conv2dOneInputChannelFastMatchesReferenceOn300RandomShapes) {
                           alone.data(), scratch.data());
     for (std::size_t j = 0; j < map; ++j)
       ASSERT_EQ(alone[j], fast[(n - 1) * map + j]) << params << " last sample alone, index " << j;
-    // the transformed weights made once (as the layer keeps them) = made per call, bit for bit
-    fitted += conv2d_winograd_fits(g);
-    std::vector<float> packed(conv2d_packed_floats(g), kNaN), with_packed(n * map, kNaN);
-    ASSERT_EQ(packed.empty(), !conv2d_winograd_fits(g)) << params;
-    conv2d_pack_f32_vec4(g, weight.data(), packed.data());
-    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, with_packed.data(),
-                          scratch.data(), packed.empty() ? nullptr : packed.data());
-    for (std::size_t j = 0; j < with_packed.size(); ++j)
-      ASSERT_EQ(with_packed[j], fast[j]) << params << " packed once vs per call, index " << j;
+    std::vector<float> packed;
+    ASSERT_NO_FATAL_FAILURE(ExpectPackedOnceMatchesPerCall(g, n, in, weight, bias, relu, fast, scratch, params, packed));
     if (!conv2d_fuses_maxpool2x2(g)) continue;
     Pool2dGeometry pg{};
     pg.c = g.oc; pg.h = g.oh; pg.w = g.ow; pg.oh = g.oh / 2; pg.ow = g.ow / 2;
@@ -335,15 +345,9 @@ TEST(Kernels, Conv2dWinogradFastMatchesReferenceOn200RandomShapes) {
                           alone.data(), scratch1.data());
     for (std::size_t j = 0; j < map; ++j)
       ASSERT_EQ(alone[j], fast[(n - 1) * map + j]) << params << " last sample alone, index " << j;
-    // the transformed weights made once (as the layer keeps them) = made per call, bit for bit
     fitted += conv2d_winograd_fits(g);
-    std::vector<float> packed(conv2d_packed_floats(g), kNaN), with_packed(n * map, kNaN);
-    ASSERT_EQ(packed.empty(), !conv2d_winograd_fits(g)) << params;
-    conv2d_pack_f32_vec4(g, weight.data(), packed.data());
-    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, with_packed.data(),
-                          scratch.data(), packed.empty() ? nullptr : packed.data());
-    for (std::size_t j = 0; j < with_packed.size(); ++j)
-      ASSERT_EQ(with_packed[j], fast[j]) << params << " packed once vs per call, index " << j;
+    std::vector<float> packed;
+    ASSERT_NO_FATAL_FAILURE(ExpectPackedOnceMatchesPerCall(g, n, in, weight, bias, relu, fast, scratch, params, packed));
     if (!conv2d_fuses_maxpool2x2(g)) continue;
     Pool2dGeometry pg{};
     pg.c = g.oc; pg.h = g.oh; pg.w = g.ow; pg.oh = g.oh / 2; pg.ow = g.ow / 2;
