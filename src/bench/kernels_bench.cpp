@@ -28,7 +28,8 @@ std::vector<float> random_floats(std::size_t n, std::uint32_t seed) {
 }
 
 void set_flops(benchmark::State& state, double flops_per_iteration) {
-  state.counters["GFLOPS"] = benchmark::Counter(flops_per_iteration, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GFLOPS"] = benchmark::Counter(flops_per_iteration,
+                                                benchmark::Counter::kIsIterationInvariantRate);
 }
 
 // ---- conv2d at the shipped CNN's three layers (3×3, stride 1, padding 1) ----
@@ -44,15 +45,21 @@ constexpr ConvShape kConvs[] = {
 
 Conv2dGeometry conv_geometry(const ConvShape& s) {
   Conv2dGeometry g{};
-  g.ic = s.ic; g.h = s.h; g.w = s.w; g.oc = s.oc;
+  g.ic = s.ic;
+  g.h = s.h;
+  g.w = s.w;
+  g.oc = s.oc;
   g.win.kh = g.win.kw = 3;
   g.win.sh = g.win.sw = 1;
   g.win.pad_top = g.win.pad_left = g.win.pad_bottom = g.win.pad_right = 1;
-  g.oh = s.h; g.ow = s.w;
+  g.oh = s.h;
+  g.ow = s.w;
   return g;
 }
 
-double conv_flops(const Conv2dGeometry& g) { return 2.0 * g.oc * g.oh * g.ow * g.ic * g.win.kh * g.win.kw; }
+double conv_flops(const Conv2dGeometry& g) {
+  return 2.0 * g.oc * g.oh * g.ow * g.ic * g.win.kh * g.win.kw;
+}
 
 void BM_Conv2d(benchmark::State& state, ConvShape s, bool fast) {
   const Conv2dGeometry g = conv_geometry(s);
@@ -61,10 +68,8 @@ void BM_Conv2d(benchmark::State& state, ConvShape s, bool fast) {
   const auto bias = random_floats(g.oc, 3);
   std::vector<float> out(g.oc * g.oh * g.ow), scratch(conv2d_scratch_floats(g));
   for (auto _ : state) {
-    if (fast)
-      conv2d_f32_vec4(g, in.data(), weight.data(), bias.data(), out.data(), scratch.data());
-    else
-      conv2d_f32_scalar(g, in.data(), weight.data(), bias.data(), out.data());
+    if (fast) conv2d_f32_vec4(g, in.data(), weight.data(), bias.data(), out.data(), scratch.data());
+    else conv2d_f32_scalar(g, in.data(), weight.data(), bias.data(), out.data());
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
@@ -81,9 +86,9 @@ void BM_Conv2dBatch(benchmark::State& state, ConvShape s, bool fast) {
   std::vector<float> out(n * g.oc * g.oh * g.ow), scratch(conv2d_batch_scratch_floats(g, n));
   for (auto _ : state) {
     if (fast)
-      conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), true, out.data(), scratch.data());
-    else
-      conv2d_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), true, out.data());
+      conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), true, out.data(),
+                            scratch.data());
+    else conv2d_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), true, out.data());
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
@@ -101,7 +106,8 @@ void BM_Conv2dReluPoolBatch(benchmark::State& state, ConvShape s, bool fast) {
   std::vector<float> out(n * g.oc * (g.oh / 2) * (g.ow / 2)), scratch(conv2d_batch_scratch_floats(g, n));
   for (auto _ : state) {
     if (fast)
-      conv2d_relu_maxpool2x2_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), out.data(), scratch.data());
+      conv2d_relu_maxpool2x2_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), out.data(),
+                                            scratch.data());
     else
       conv2d_relu_maxpool2x2_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), out.data());
     benchmark::DoNotOptimize(out.data());
@@ -116,10 +122,8 @@ void BM_Gemm(benchmark::State& state, ConvShape s, bool fast) {
   const auto a = random_floats(m * k, 4), b = random_floats(k * n, 5);
   std::vector<float> c(m * n, 0.0f);
   for (auto _ : state) {
-    if (fast)
-      gemm_f32_vec4(m, n, k, a.data(), k, b.data(), n, c.data(), n);
-    else
-      gemm_f32_scalar(m, n, k, a.data(), k, b.data(), n, c.data(), n);
+    if (fast) gemm_f32_vec4(m, n, k, a.data(), k, b.data(), n, c.data(), n);
+    else gemm_f32_scalar(m, n, k, a.data(), k, b.data(), n, c.data(), n);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
@@ -129,15 +133,15 @@ void BM_Gemm(benchmark::State& state, ConvShape s, bool fast) {
 // ---- 2×2 max pool, stride 2, at pool1 and pool2 ----
 void BM_MaxPool(benchmark::State& state, std::size_t c, std::size_t hw, bool fast) {
   Pool2dGeometry g{};
-  g.c = c; g.h = g.w = hw; g.oh = g.ow = hw / 2;
+  g.c = c;
+  g.h = g.w = hw;
+  g.oh = g.ow = hw / 2;
   g.win.kh = g.win.kw = g.win.sh = g.win.sw = 2;
   const auto in = random_floats(c * hw * hw, 6);
   std::vector<float> out(c * g.oh * g.ow);
   for (auto _ : state) {
-    if (fast)
-      pool2d_f32_vec4(PoolKind::max, g, in.data(), out.data());
-    else
-      pool2d_f32_scalar(PoolKind::max, g, in.data(), out.data());
+    if (fast) pool2d_f32_vec4(PoolKind::max, g, in.data(), out.data());
+    else pool2d_f32_scalar(PoolKind::max, g, in.data(), out.data());
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
@@ -150,17 +154,16 @@ void BM_Dense(benchmark::State& state, std::size_t in_features, std::size_t out_
              b = random_floats(out_features, 9);
   std::vector<float> y(out_features);
   for (auto _ : state) {
-    if (fast)
-      dense_f32_vec4(in_features, out_features, x.data(), w.data(), b.data(), y.data());
-    else
-      dense_f32_scalar(in_features, out_features, x.data(), w.data(), b.data(), y.data());
+    if (fast) dense_f32_vec4(in_features, out_features, x.data(), w.data(), b.data(), y.data());
+    else dense_f32_scalar(in_features, out_features, x.data(), w.data(), b.data(), y.data());
     benchmark::DoNotOptimize(y.data());
     benchmark::ClobberMemory();
   }
   set_flops(state, 2.0 * in_features * out_features);
 }
 
-void BM_DenseBatch(benchmark::State& state, std::size_t in_features, std::size_t out_features, bool fast) {
+void BM_DenseBatch(benchmark::State& state, std::size_t in_features, std::size_t out_features,
+                   bool fast) {
   constexpr std::size_t n = 64;
   const auto x = random_floats(n * in_features, 7), w = random_floats(in_features * out_features, 8),
              b = random_floats(out_features, 9);
@@ -179,7 +182,8 @@ void BM_DenseBatch(benchmark::State& state, std::size_t in_features, std::size_t
 // ---- whole model: the shipped file, N random images per call ----
 Sequential load_shipped(const std::string& file) {
   std::ifstream f(std::string(CONVSCOPE_MODELS_DIR) + "/" + file, std::ios::binary);
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(f)),
+                                        std::istreambuf_iterator<char>());
   if (bytes.empty()) throw std::runtime_error("cannot read " + file);
   return load_model(bytes.data(), bytes.size());
 }
@@ -200,18 +204,25 @@ void BM_Model(benchmark::State& state, const char* file, bool fast) {
 void register_all() {
   for (const ConvShape& s : kConvs) {
     benchmark::RegisterBenchmark((std::string("conv2d_fast/") + s.name).c_str(), BM_Conv2d, s, true);
-    benchmark::RegisterBenchmark((std::string("conv2d_reference/") + s.name).c_str(), BM_Conv2d, s, false);
+    benchmark::RegisterBenchmark((std::string("conv2d_reference/") + s.name).c_str(), BM_Conv2d, s,
+                                 false);
   }
   for (const ConvShape& s : kConvs) {
-    benchmark::RegisterBenchmark((std::string("conv2d_relu_batch64_fast/") + s.name).c_str(), BM_Conv2dBatch, s, true);
-    benchmark::RegisterBenchmark((std::string("conv2d_relu_batch64_reference/") + s.name).c_str(), BM_Conv2dBatch, s, false);
+    benchmark::RegisterBenchmark((std::string("conv2d_relu_batch64_fast/") + s.name).c_str(),
+                                 BM_Conv2dBatch, s, true);
+    benchmark::RegisterBenchmark((std::string("conv2d_relu_batch64_reference/") + s.name).c_str(),
+                                 BM_Conv2dBatch, s, false);
   }
   for (const ConvShape& s : {kConvs[0], kConvs[1]}) {
-    benchmark::RegisterBenchmark((std::string("conv2d_relu_maxpool_batch64_fast/") + s.name).c_str(), BM_Conv2dReluPoolBatch, s, true);
-    benchmark::RegisterBenchmark((std::string("conv2d_relu_maxpool_batch64_reference/") + s.name).c_str(), BM_Conv2dReluPoolBatch, s, false);
+    benchmark::RegisterBenchmark((std::string("conv2d_relu_maxpool_batch64_fast/") + s.name).c_str(),
+                                 BM_Conv2dReluPoolBatch, s, true);
+    benchmark::RegisterBenchmark(
+        (std::string("conv2d_relu_maxpool_batch64_reference/") + s.name).c_str(), BM_Conv2dReluPoolBatch,
+        s, false);
   }
   for (const ConvShape& s : kConvs) {
-    const std::string shape = std::to_string(s.oc) + "x" + std::to_string(s.ic * 9) + "x" + std::to_string(s.h * s.w);
+    const std::string shape = std::to_string(s.oc) + "x" + std::to_string(s.ic * 9) + "x" +
+                              std::to_string(s.h * s.w);
     benchmark::RegisterBenchmark(("gemm_fast/" + shape).c_str(), BM_Gemm, s, true);
     benchmark::RegisterBenchmark(("gemm_reference/" + shape).c_str(), BM_Gemm, s, false);
   }
@@ -230,7 +241,9 @@ void register_all() {
   for (const char* file : {"mnist-cnn.safetensors", "mnist-dnn.safetensors"}) {
     const std::string name = std::string(file).substr(0, std::string(file).find('.'));
     benchmark::RegisterBenchmark(("model_fast/" + name).c_str(), BM_Model, file, true)->Arg(1)->Arg(64);
-    benchmark::RegisterBenchmark(("model_reference/" + name).c_str(), BM_Model, file, false)->Arg(1)->Arg(64);
+    benchmark::RegisterBenchmark(("model_reference/" + name).c_str(), BM_Model, file, false)
+        ->Arg(1)
+        ->Arg(64);
   }
 }
 

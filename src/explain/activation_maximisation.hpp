@@ -19,8 +19,8 @@ namespace convscope {
 
 struct MaximiseOptions {
   std::uint32_t seed = 1;
-  float step_size = 0.1f;  // η, as a fraction of the input range
-  float l2 = 0.5f;         // λ
+  float step_size = 0.1f;      // η, as a fraction of the input range
+  float l2 = 0.5f;             // λ
   std::size_t blur_every = 8;  // a 3×3 [1 2 1]/16 blur after every blur_every-th step; 0: never
   InputRange range;
 };
@@ -34,8 +34,8 @@ std::vector<float> maximise_seed_image(const Sequential& model, const MaximiseOp
 
 // One ascent step on image (input_size() values, updated in place); step_index counts from 0
 // and decides the blur. Returns the unit's activation at the image before the step.
-float maximise_step(Sequential& model, std::size_t layer, std::size_t channel,
-                    std::vector<float>& image, std::size_t step_index, const MaximiseOptions& options,
+float maximise_step(Sequential& model, std::size_t layer, std::size_t channel, std::vector<float>& image,
+                    std::size_t step_index, const MaximiseOptions& options,
                     Kernels kernels = Kernels::fast);
 
 // The whole run: seed image, then `steps` steps. Returns the image.

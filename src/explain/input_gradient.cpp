@@ -74,8 +74,8 @@ std::vector<float> layer_input_gradient(Sequential& model, const float* x, std::
   return backward_to_input(model, layer, dy.data(), kernels);
 }
 
-std::vector<float> input_gradient(Sequential& model, const float* x, std::size_t size,
-                                  std::size_t index, Kernels kernels) {
+std::vector<float> input_gradient(Sequential& model, const float* x, std::size_t size, std::size_t index,
+                                  Kernels kernels) {
   return layer_input_gradient(model, x, size, model.size() - 1, index, kernels);
 }
 

@@ -18,8 +18,8 @@ std::vector<float> backward_to_input(Sequential& model, std::size_t last, const 
 // d output[index] / d x at the input x (one sample, input_size() values): output as loaded, so
 // the probability if the model ends in softmax, the value otherwise. Refuses an index out of
 // range, an input of the wrong length or a non-finite value.
-std::vector<float> input_gradient(Sequential& model, const float* x, std::size_t size,
-                                  std::size_t index, Kernels kernels = Kernels::fast);
+std::vector<float> input_gradient(Sequential& model, const float* x, std::size_t size, std::size_t index,
+                                  Kernels kernels = Kernels::fast);
 
 // The same for output `index` of layer `layer` (e.g. the scores before a softmax, whose
 // gradient does not vanish when the model is sure).

@@ -40,10 +40,8 @@ void require_request(const Sequential& model, const std::vector<float>& original
 std::vector<float> probabilities_of_last_pass(const Sequential& model) {
   const Tensor& out = model.output(model.size() - 1);
   std::vector<float> p(out.size());
-  if (ends_in_softmax(model))
-    std::copy(out.begin(), out.end(), p.begin());
-  else
-    kernels::softmax_f32_scalar(out.size(), out.data(), p.data());
+  if (ends_in_softmax(model)) std::copy(out.begin(), out.end(), p.begin());
+  else kernels::softmax_f32_scalar(out.size(), out.data(), p.data());
   return p;
 }
 

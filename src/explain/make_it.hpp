@@ -16,8 +16,8 @@
 namespace convscope {
 
 struct MakeItOptions {
-  float epsilon = 0.25f;     // ε: the most any pixel may change, in input units
-  float step_size = 0.02f;   // α: the change per pixel per step
+  float epsilon = 0.25f;    // ε: the most any pixel may change, in input units
+  float step_size = 0.02f;  // α: the change per pixel per step
   std::size_t max_steps = 40;
   bool stop_when_reached = true;  // stop at the first step where the target is the answer
   InputRange range;

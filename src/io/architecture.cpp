@@ -29,8 +29,7 @@ Architecture parse_architecture(const std::string& text) {
   if (j.contains("labels")) {
     if (!j["labels"].is_array()) throw Error("architecture.labels: expected an array of strings");
     for (const auto& label : j["labels"]) {
-      if (!label.is_string())
-        throw Error("architecture.labels: expected strings, got " + label.dump());
+      if (!label.is_string()) throw Error("architecture.labels: expected strings, got " + label.dump());
       arch.labels.push_back(label.get<std::string>());
     }
   }

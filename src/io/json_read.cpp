@@ -163,10 +163,12 @@ class Reader {
     std::uint32_t code = hex4();
     if (code >= 0xDC00 && code <= 0xDFFF) fail("\\u escape of a lone low surrogate");
     if (code >= 0xD800 && code <= 0xDBFF) {
-      if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') fail("\\u escape of a high surrogate without its low half");
+      if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u')
+        fail("\\u escape of a high surrogate without its low half");
       p_ += 2;
       const std::uint32_t second = hex4();
-      if (second < 0xDC00 || second > 0xDFFF) fail("\\u escape of a high surrogate without its low half");
+      if (second < 0xDC00 || second > 0xDFFF)
+        fail("\\u escape of a high surrogate without its low half");
       code = 0x10000 + ((code - 0xD800) << 10) + (second - 0xDC00);
     }
     if (code < 0x80) {
@@ -191,7 +193,10 @@ class Reader {
     std::uint32_t v = 0;
     for (int i = 0; i < 4; ++i, ++p_) {
       const char h = *p_;
-      const int d = is_digit(h) ? h - '0' : (h >= 'a' && h <= 'f') ? h - 'a' + 10 : (h >= 'A' && h <= 'F') ? h - 'A' + 10 : -1;
+      const int d = is_digit(h)              ? h - '0'
+                    : (h >= 'a' && h <= 'f') ? h - 'a' + 10
+                    : (h >= 'A' && h <= 'F') ? h - 'A' + 10
+                                             : -1;
       if (d < 0) fail("\\u needs 4 hex digits");
       v = v << 4 | static_cast<std::uint32_t>(d);
     }
@@ -205,8 +210,8 @@ class Reader {
     if (p_ == end_ || !is_digit(*p_)) fail("expected a digit");
     std::uint64_t mantissa = 0;  // the first 19 significant digits
     int digits = 0;
-    int exponent = 0;            // value = mantissa · 10^exponent (digits past 19 dropped)
-    std::uint64_t whole = 0;     // the integer part, exactly, while it fits
+    int exponent = 0;         // value = mantissa · 10^exponent (digits past 19 dropped)
+    std::uint64_t whole = 0;  // the integer part, exactly, while it fits
     bool whole_fits = true;
     auto add = [&](int d, bool fraction) {
       if (digits == 0 && d == 0) {
@@ -255,7 +260,8 @@ class Reader {
       // exact for up to 15 digits and 10^±22 (one rounding); else a few units in the last place
       for (; exponent > 22 && std::isfinite(v); exponent -= 22) v *= kPow10[22];
       for (; exponent < -22 && v != 0; exponent += 22) v /= kPow10[22];
-      if (exponent >= -22 && exponent <= 22) v = exponent < 0 ? v / kPow10[-exponent] : v * kPow10[exponent];
+      if (exponent >= -22 && exponent <= 22)
+        v = exponent < 0 ? v / kPow10[-exponent] : v * kPow10[exponent];
     }
     if (!std::isfinite(v)) fail("number out of the range of a double");
     return json(negative ? -v : v);

@@ -12,15 +12,14 @@ std::uint32_t be32(const std::uint8_t* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
 }
 
-void check_magic(const std::uint8_t* bytes, std::size_t size, std::size_t header,
-                 std::uint32_t magic, const std::string& what) {
+void check_magic(const std::uint8_t* bytes, std::size_t size, std::size_t header, std::uint32_t magic,
+                 const std::string& what) {
   if (size < header)
     throw Error(what + ": truncated IDX file (" + std::to_string(size) + " bytes, the header needs " +
                 std::to_string(header) + ")");
   if (be32(bytes) != magic)
-    throw Error(what + ": not an IDX " + (magic == 0x803 ? "image" : "label") +
-                " file (magic " + std::to_string(be32(bytes)) + ", expected " +
-                std::to_string(magic) + ")");
+    throw Error(what + ": not an IDX " + (magic == 0x803 ? "image" : "label") + " file (magic " +
+                std::to_string(be32(bytes)) + ", expected " + std::to_string(magic) + ")");
 }
 
 }  // namespace
@@ -71,7 +70,8 @@ std::vector<std::uint8_t> read_file(const std::string& path) {
 
 Dataset load_mnist(const std::string& dir, bool train) {
   const std::string prefix = dir + "/" + (train ? "train" : "t10k");
-  const std::string image_path = prefix + "-images-idx3-ubyte", label_path = prefix + "-labels-idx1-ubyte";
+  const std::string image_path = prefix + "-images-idx3-ubyte",
+                    label_path = prefix + "-labels-idx1-ubyte";
   const auto image_bytes = read_file(image_path), label_bytes = read_file(label_path);
   const IdxImages images = parse_idx_images(image_bytes.data(), image_bytes.size(), image_path);
   const auto labels = parse_idx_labels(label_bytes.data(), label_bytes.size(), label_path);
@@ -85,7 +85,9 @@ Dataset load_mnist(const std::string& dir, bool train) {
   data.images.resize(images.pixels.size());
   for (std::size_t i = 0; i < images.pixels.size(); ++i) data.images[i] = images.pixels[i] / 255.0f;
   for (std::size_t i = 0; i < labels.size(); ++i) {
-    if (labels[i] > 9) throw Error(label_path + ": label " + std::to_string(labels[i]) + " of item " + std::to_string(i) + " is not a digit");
+    if (labels[i] > 9)
+      throw Error(label_path + ": label " + std::to_string(labels[i]) + " of item " + std::to_string(i) +
+                  " is not a digit");
     data.labels.push_back(labels[i]);
   }
   return data;

@@ -20,8 +20,8 @@ std::vector<std::uint8_t> parse_idx_labels(const std::uint8_t* bytes, std::size_
 // A labelled image set, pixels scaled to [0, 1] as the models take them.
 struct Dataset {
   std::size_t count = 0, rows = 0, cols = 0;
-  std::vector<float> images;          // [count, rows·cols]
-  std::vector<std::int32_t> labels;   // [count], 0..9
+  std::vector<float> images;         // [count, rows·cols]
+  std::vector<std::int32_t> labels;  // [count], 0..9
 };
 
 // Reads <dir>/train-images-idx3-ubyte + train-labels-idx1-ubyte (train) or the t10k-* pair.

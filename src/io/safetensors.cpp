@@ -91,8 +91,8 @@ std::uint64_t read_u64_le(const std::uint8_t* p) {
 // Byte order is spelled out, so this is right on any host; bits → float via memcpy,
 // so `p` needs no alignment.
 float read_f32_le(const std::uint8_t* p) {
-  const std::uint32_t bits = std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 |
-                             std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
+  const std::uint32_t bits = std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
+                             std::uint32_t{p[3]} << 24;
   float value;
   std::memcpy(&value, &bits, sizeof value);
   return value;
@@ -160,8 +160,7 @@ Entry parse_entry(const std::string& name, const json& info, std::size_t data_si
     }
     const std::uint64_t value = dim.get<std::uint64_t>();
     if (static_cast<std::uint64_t>(static_cast<std::size_t>(value)) != value) {  // 32-bit size_t
-      fail(tensor + "shape " + show(shape) + ": dim " + std::to_string(value) +
-           " overflows size_t");
+      fail(tensor + "shape " + show(shape) + ": dim " + std::to_string(value) + " overflows size_t");
     }
     entry.shape.push_back(static_cast<std::size_t>(value));
   }
@@ -177,8 +176,7 @@ Entry parse_entry(const std::string& name, const json& info, std::size_t data_si
   const json& offsets = info["data_offsets"];
   if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
       !offsets[1].is_number_unsigned()) {
-    fail(tensor + "data_offsets must be [begin, end], non-negative integers, got " +
-         show(offsets));
+    fail(tensor + "data_offsets must be [begin, end], non-negative integers, got " + show(offsets));
   }
   const std::uint64_t begin = offsets[0].get<std::uint64_t>();
   const std::uint64_t end = offsets[1].get<std::uint64_t>();
@@ -191,8 +189,8 @@ Entry parse_entry(const std::string& name, const json& info, std::size_t data_si
   entry.end = static_cast<std::size_t>(end);
   if (entry.end - entry.begin != bytes) {
     fail(tensor + "shape " + show_shape(entry.shape) + " needs " + std::to_string(bytes) +
-         " bytes (4 x " + std::to_string(entry.count) + "), data_offsets " + show(offsets) +
-         " hold " + std::to_string(entry.end - entry.begin) + " bytes");
+         " bytes (4 x " + std::to_string(entry.count) + "), data_offsets " + show(offsets) + " hold " +
+         std::to_string(entry.end - entry.begin) + " bytes");
   }
   return entry;
 }
@@ -270,7 +268,8 @@ SafetensorsIndex index_safetensors(const std::uint8_t* bytes, std::size_t size) 
 
   file.tensors.reserve(entries.size());
   for (Entry& entry : entries)
-    file.tensors.push_back({std::move(entry.name), std::move(entry.shape), entry.count, data + entry.begin});
+    file.tensors.push_back(
+        {std::move(entry.name), std::move(entry.shape), entry.count, data + entry.begin});
   return file;
 }
 
@@ -303,7 +302,8 @@ Safetensors read_safetensors(const std::uint8_t* bytes, std::size_t size) {
   file.metadata = std::move(index.metadata);
   file.tensors.reserve(index.tensors.size());
   for (TensorInFile& in_file : index.tensors) {
-    NamedTensor tensor{std::move(in_file.name), std::move(in_file.shape), std::vector<float>(in_file.count)};
+    NamedTensor tensor{std::move(in_file.name), std::move(in_file.shape),
+                       std::vector<float>(in_file.count)};
     copy_floats(in_file, tensor.data.data());
     file.tensors.push_back(std::move(tensor));
   }

@@ -28,8 +28,8 @@ struct NamedTensor {
 };
 
 struct Safetensors {
-  std::map<std::string, std::string> metadata;  // "__metadata__", string values only
-  std::vector<NamedTensor> tensors;             // in file (data offset) order
+  std::map<std::string, std::string> metadata;             // "__metadata__", string values only
+  std::vector<NamedTensor> tensors;                        // in file (data offset) order
   const NamedTensor* find(const std::string& name) const;  // nullptr if absent
 };
 

@@ -1,11 +1,11 @@
 // conv2d_ic1_direct_2ch_2x8_vec4: stride-1 convolutions of ONE input channel with a 3×3 kernel
-// (the first layer of the MNIST CNNs). With one channel a tap count K = KH·KW is only 9, so the general direct kernel (conv2d_vec4.cpp: 4 channels × 8 columns, K taps, then
-// a plane written and read back by the epilogue) spends as much on set-up and stores as on the
-// multiply-adds. This tile holds 2 output channels × 2 output rows × 8 output columns (8 vector
-// accumulators) and walks the KH + 1 input rows under it once: each input vector loaded serves
-// both output rows and both channels. It starts from the bias and adds the taps in (ky, kx) order,
-// the order of every other conv kernel here, so a value has the same bits whichever kernel made it.
-// Two epilogues, chosen at compile time:
+// (the first layer of the MNIST CNNs). With one channel a tap count K = KH·KW is only 9, so the general
+// direct kernel (conv2d_vec4.cpp: 4 channels × 8 columns, K taps, then a plane written and read back by
+// the epilogue) spends as much on set-up and stores as on the multiply-adds. This tile holds 2 output
+// channels × 2 output rows × 8 output columns (8 vector accumulators) and walks the KH + 1 input rows
+// under it once: each input vector loaded serves both output rows and both channels. It starts from the
+// bias and adds the taps in (ky, kx) order, the order of every other conv kernel here, so a value has
+// the same bits whichever kernel made it. Two epilogues, chosen at compile time:
 //  - compact: the 2 × 2 × 8 values (ReLU'd if asked) stored straight into the output maps;
 //  - pooled (conv + bias + ReLU + 2×2 max pool, for predict): the 8 columns are taken as 4 even
 //    and 4 odd ones, read from the sample's padded rows split into even and odd columns, so the
@@ -52,7 +52,8 @@ void fill_padded(const Conv2dGeometry& g, const float* x, float* dst) {
   const std::size_t ws = POOL ? (wp + 1) / 2 : wp;
   float* line = dst + hp * (wp + 1);
   for (std::size_t r = 0; r < hp; ++r) {
-    const float* src = r >= g.win.pad_top && r - g.win.pad_top < g.h ? x + (r - g.win.pad_top) * g.w : nullptr;
+    const float* src = r >= g.win.pad_top && r - g.win.pad_top < g.h ? x + (r - g.win.pad_top) * g.w
+                                                                     : nullptr;
     float* row = dst + r * ws;
     if (!POOL) {
       pad_row(g, src, wp, row);
@@ -75,8 +76,8 @@ void fill_padded(const Conv2dGeometry& g, const float* x, float* dst) {
 }
 
 template <int KH, int KW, bool POOL>
-void run(const Conv2dGeometry& g, std::size_t n, const float* in, const float* weight,
-         const float* bias, bool relu, float* out, float* padded) {
+void run(const Conv2dGeometry& g, std::size_t n, const float* in, const float* weight, const float* bias,
+         bool relu, float* out, float* padded) {
   const std::size_t hp = padded_h(g), wp = padded_w(g);
   const std::size_t ws = POOL ? (wp + 1) / 2 : wp, odd_plane = POOL ? hp * ws : 0;
   const std::size_t out_h = POOL ? g.oh / 2 : g.oh, out_w = POOL ? g.ow / 2 : g.ow;
@@ -131,7 +132,8 @@ void run(const Conv2dGeometry& g, std::size_t n, const float* in, const float* w
           for (std::size_t ch = 0; ch < kChannels; ++ch) {
             float* dst = y + (c + ch) * out_plane + out_y * out_w + out_x;
             if (POOL) {
-              const f32x4 m = max4(max4(acc[ch][0][0], acc[ch][0][1]), max4(acc[ch][1][0], acc[ch][1][1]));
+              const f32x4 m = max4(max4(acc[ch][0][0], acc[ch][0][1]),
+                                   max4(acc[ch][1][0], acc[ch][1][1]));
               store4(dst, max4(m, zero));
             } else {
               for (std::size_t r = 0; r < kRows; ++r)
@@ -159,8 +161,8 @@ bool conv2d_ic1_direct_fits(const Conv2dGeometry& g) {
   const Window& k = g.win;
   const bool square_3 = k.kh == 3 && k.kw == 3;
   // a tile needs 2 channels, 2 rows and 8 columns of output (pooled: 4 columns)
-  return g.ic == 1 && square_3 && k.sh == 1 && k.sw == 1 && g.oc >= kChannels &&
-         g.oh >= kRows && g.ow >= kCols;
+  return g.ic == 1 && square_3 && k.sh == 1 && k.sw == 1 && g.oc >= kChannels && g.oh >= kRows &&
+         g.ow >= kCols;
 }
 
 std::size_t conv2d_ic1_direct_scratch_floats(const Conv2dGeometry& g) {

@@ -26,8 +26,8 @@ float conv_at(const Conv2dGeometry& g, const float* in, const float* weight, con
 
 }  // namespace
 
-void conv2d_f32_scalar(const Conv2dGeometry& g, const float* in, const float* weight,
-                       const float* bias, float* out) {
+void conv2d_f32_scalar(const Conv2dGeometry& g, const float* in, const float* weight, const float* bias,
+                       float* out) {
   for (std::size_t o = 0; o < g.oc; ++o)
     for (std::size_t y = 0; y < g.oh; ++y)
       for (std::size_t x = 0; x < g.ow; ++x)

@@ -93,12 +93,13 @@ std::size_t group_size(const Conv2dGeometry& g, std::size_t n) {
 // WP = PL + W + PR) and a few more zeros. Output pixel (y, x) is computed at plane position
 // q = y·WP + x, the plane taken in passes of an even number of rows (~2,048 positions, rounded up
 // to 8): the columns x ≥ OW of each row come from the border and are dropped, so every tile is a
-// full 4 channels × 8 columns and the tile loop has no edge. Tap p = (i, ky, kx) reads pad + off[p] + q, off[p] = (i·HP + ky)·WP + kx.
-// Weights are packed per band of 4 output channels as [K][4] (zeros past OC) and biases as [4],
-// once per call (OC·K floats, against OC·K·OH·OW·N multiply-adds), in the order the tile reads
-// them. Each tile starts from the bias, adds the taps p = 0..K-1 in order, applies the ReLU at the
-// store, and a band's 4 rows of the pass's plane [4, chunk_q] then go to the output: compacted (x < OW), or
-// max-pooled 2×2 (conv + bias + ReLU + pool fused: the full-size map is never written out).
+// full 4 channels × 8 columns and the tile loop has no edge. Tap p = (i, ky, kx) reads pad + off[p] + q,
+// off[p] = (i·HP + ky)·WP + kx. Weights are packed per band of 4 output channels as [K][4] (zeros past
+// OC) and biases as [4], once per call (OC·K floats, against OC·K·OH·OW·N multiply-adds), in the order
+// the tile reads them. Each tile starts from the bias, adds the taps p = 0..K-1 in order, applies the
+// ReLU at the store, and a band's 4 rows of the pass's plane [4, chunk_q] then go to the output:
+// compacted (x < OW), or max-pooled 2×2 (conv + bias + ReLU + pool fused: the full-size map is never
+// written out).
 constexpr std::size_t kTileCols = 8;
 constexpr std::size_t kChunkPositions = 2048;
 
@@ -200,7 +201,8 @@ void conv2d_direct(const Conv2dGeometry& g, std::size_t n, const float* in, cons
   for (std::size_t band = 0; band < plan.bands; ++band)
     for (std::size_t r = 0; r < 4; ++r) {
       const std::size_t o = band * 4 + r;
-      for (std::size_t p = 0; p < k; ++p) packed[(band * k + p) * 4 + r] = o < g.oc ? weight[o * k + p] : 0.0f;
+      for (std::size_t p = 0; p < k; ++p)
+        packed[(band * k + p) * 4 + r] = o < g.oc ? weight[o * k + p] : 0.0f;
       packed_bias[band * 4 + r] = o < g.oc ? bias[o] : 0.0f;
     }
   float* plane = packed_bias + plan.bands * 4;
@@ -247,8 +249,8 @@ std::size_t conv2d_batch_scratch_floats(const Conv2dGeometry& g, std::size_t n) 
   return cols + (group > 1 ? g.oc * group * p : 0);
 }
 
-void conv2d_f32_vec4(const Conv2dGeometry& g, const float* in, const float* weight,
-                     const float* bias, float* out, float* scratch) {
+void conv2d_f32_vec4(const Conv2dGeometry& g, const float* in, const float* weight, const float* bias,
+                     float* out, float* scratch) {
   conv2d_batch_f32_vec4(g, 1, in, weight, bias, false, out, scratch);
 }
 
@@ -260,9 +262,9 @@ void conv2d_pack_f32_vec4(const Conv2dGeometry& g, const float* weight, float* p
   if (conv2d_packed_floats(g)) conv2d_winograd_pack_f32_vec4(g, weight, packed);
 }
 
-void conv2d_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* in,
-                           const float* weight, const float* bias, bool relu, float* out,
-                           float* scratch, const float* packed) {
+void conv2d_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* in, const float* weight,
+                           const float* bias, bool relu, float* out, float* scratch,
+                           const float* packed) {
   if (conv2d_ic1_direct_fits(g))
     return conv2d_ic1_direct_2ch_2x8_vec4(g, n, in, weight, bias, relu, out, scratch);
   if (conv2d_winograd_fits(g))
@@ -281,8 +283,7 @@ void conv2d_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* 
       cols = cols_buffer;
     }
     // one sample: straight into out; a group: into scratch, then each sample's [OC, P] in place
-    float* c = group == 1 ? out + s0 * out_size
-                          : scratch + k * group * p;
+    float* c = group == 1 ? out + s0 * out_size : scratch + k * group * p;
     gemm_bias_f32_vec4(g.oc, cols_n, k, weight, k, cols, cols_n, bias, c, cols_n);
     if (group == 1 && !relu) continue;
     const f32x4 zero = splat4(0.0f);
@@ -310,7 +311,8 @@ void conv2d_relu_maxpool2x2_batch_f32_vec4(const Conv2dGeometry& g, std::size_t 
   if (conv2d_ic1_direct_fits(g))
     return conv2d_ic1_relu_maxpool2x2_2ch_2x8_vec4(g, n, in, weight, bias, out, scratch);
   if (conv2d_winograd_fits(g))
-    return conv2d_winograd_relu_maxpool2x2_f2x2_3x3_4x8_vec4(g, n, in, weight, bias, out, scratch, packed);
+    return conv2d_winograd_relu_maxpool2x2_f2x2_3x3_4x8_vec4(g, n, in, weight, bias, out, scratch,
+                                                             packed);
   conv2d_direct(g, n, in, weight, bias, true, Epilogue::maxpool2x2, out, scratch);
 }
 
@@ -322,11 +324,16 @@ namespace {
 // (OH + 2(K-1) - P_top - P_bottom - K + 1 = H). Needs every padding < its kernel side; else false.
 bool din_as_conv(const Conv2dGeometry& g, Conv2dGeometry& t) {
   const Window& k = g.win;
-  if (!direct(g) || k.pad_top >= k.kh || k.pad_bottom >= k.kh || k.pad_left >= k.kw || k.pad_right >= k.kw)
+  if (!direct(g) || k.pad_top >= k.kh || k.pad_bottom >= k.kh || k.pad_left >= k.kw ||
+      k.pad_right >= k.kw)
     return false;
   t = {};
-  t.ic = g.oc; t.h = g.oh; t.w = g.ow;
-  t.oc = g.ic; t.oh = g.h; t.ow = g.w;
+  t.ic = g.oc;
+  t.h = g.oh;
+  t.w = g.ow;
+  t.oc = g.ic;
+  t.oh = g.h;
+  t.ow = g.w;
   t.win = k;
   t.win.pad_top = k.kh - 1 - k.pad_top;
   t.win.pad_bottom = k.kh - 1 - k.pad_bottom;

@@ -30,9 +30,9 @@ namespace convscope::kernels {
 namespace {
 
 struct WinogradPlan {
-  std::size_t ty, tx, t;  // tile rows, tile columns, tiles (T = ty·tx)
-  std::size_t rows, ws;   // rows of the padded planes, floats per half row
-  std::size_t bands;      // bands of 4 output channels
+  std::size_t ty, tx, t;        // tile rows, tile columns, tiles (T = ty·tx)
+  std::size_t rows, ws;         // rows of the padded planes, floats per half row
+  std::size_t bands;            // bands of 4 output channels
   std::size_t planes, v, m, u;  // floats of each buffer
   explicit WinogradPlan(const Conv2dGeometry& g)
       : ty((g.oh + 1) / 2),
@@ -50,11 +50,14 @@ struct WinogradPlan {
 
 // The first of the 4 tile columns (8 tiles) of the group starting at x in a row of n: the last
 // group moves back to overlap the one before.
-inline std::size_t group_start(std::size_t x, std::size_t n, std::size_t width) { return std::min(x, n - width); }
+inline std::size_t group_start(std::size_t x, std::size_t n, std::size_t width) {
+  return std::min(x, n - width);
+}
 
 // U[ξ] = G g Gᵀ for every (o, i), packed [ξ][band][i][4] (zero rows past OC).
 //   G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]
-void transform_weights(const Conv2dGeometry& g, const WinogradPlan& plan, const float* weight, float* u) {
+void transform_weights(const Conv2dGeometry& g, const WinogradPlan& plan, const float* weight,
+                       float* u) {
   for (std::size_t i = 0; i < plan.u; ++i) u[i] = 0.0f;
   for (std::size_t o = 0; o < g.oc; ++o)
     for (std::size_t i = 0; i < g.ic; ++i) {
@@ -70,7 +73,8 @@ void transform_weights(const Conv2dGeometry& g, const WinogradPlan& plan, const 
         const float row[4] = {gg[r][0], 0.5f * (gg[r][0] + gg[r][1] + gg[r][2]),
                               0.5f * (gg[r][0] - gg[r][1] + gg[r][2]), gg[r][2]};
         for (int c = 0; c < 4; ++c)
-          u[((static_cast<std::size_t>(r * 4 + c) * plan.bands + o / 4) * g.ic + i) * 4 + o % 4] = row[c];
+          u[((static_cast<std::size_t>(r * 4 + c) * plan.bands + o / 4) * g.ic + i) * 4 + o % 4] =
+              row[c];
       }
     }
 }
@@ -104,7 +108,8 @@ void transform_input(const Conv2dGeometry& g, const WinogradPlan& plan, const fl
     for (std::size_t y = 0; y < plan.ty; ++y)
       for (std::size_t x0 = 0; x0 < plan.tx; x0 += 4) {
         const std::size_t x = group_start(x0, plan.tx, 4);
-        f32x4 w[4][4];  // d B, row by row: tile lane l's patch row r is padded row 2y + r, columns 2(x + l) ..
+        f32x4 w[4][4];  // d B, row by row: tile lane l's patch row r is padded row 2y + r, columns 2(x +
+                        // l) ..
         for (int r = 0; r < 4; ++r) {
           const std::size_t at = (2 * y + r) * plan.ws + x;
           const f32x4 d0 = load4(even + at), d1 = load4(odd + at), d2 = load4(even + at + 1),
@@ -127,7 +132,8 @@ void transform_input(const Conv2dGeometry& g, const WinogradPlan& plan, const fl
 }
 
 // M[ξ] [bands·4, T] = U[ξ] · V[ξ].
-void multiply(const Conv2dGeometry& g, const WinogradPlan& plan, const float* u, const float* v, float* m) {
+void multiply(const Conv2dGeometry& g, const WinogradPlan& plan, const float* u, const float* v,
+              float* m) {
   static const float kZeros[4] = {0.0f, 0.0f, 0.0f, 0.0f};
   const std::size_t t = plan.t;
   for (std::size_t xi = 0; xi < 16; ++xi) {
@@ -163,8 +169,8 @@ inline void output_tiles(const float* m, std::size_t xi_stride, f32x4 bias, f32x
 }
 
 template <bool POOL>
-void run(const Conv2dGeometry& g, std::size_t n, const float* in, const float* weight,
-         const float* bias, bool relu, float* out, float* scratch, const float* packed) {
+void run(const Conv2dGeometry& g, std::size_t n, const float* in, const float* weight, const float* bias,
+         bool relu, float* out, float* scratch, const float* packed) {
   const WinogradPlan plan(g);
   float* planes = scratch;
   float* v = planes + plan.planes;
@@ -240,7 +246,9 @@ bool conv2d_winograd_fits(const Conv2dGeometry& g) {
   return plan.tx >= 4 && plan.t >= 8 && plan.scratch_floats() <= (std::size_t{1} << 22);
 }
 
-std::size_t conv2d_winograd_scratch_floats(const Conv2dGeometry& g) { return WinogradPlan(g).scratch_floats(); }
+std::size_t conv2d_winograd_scratch_floats(const Conv2dGeometry& g) {
+  return WinogradPlan(g).scratch_floats();
+}
 std::size_t conv2d_winograd_packed_floats(const Conv2dGeometry& g) { return WinogradPlan(g).u; }
 
 void conv2d_winograd_pack_f32_vec4(const Conv2dGeometry& g, const float* weight, float* packed) {

@@ -22,9 +22,8 @@ void dense_batch_f32_scalar(std::size_t n, std::size_t in, std::size_t out, cons
   }
 }
 
-void dense_backward_f32_scalar(std::size_t in, std::size_t out, const float* x,
-                               const float* weight, const float* dy, float* dx, float* dweight,
-                               float* dbias) {
+void dense_backward_f32_scalar(std::size_t in, std::size_t out, const float* x, const float* weight,
+                               const float* dy, float* dx, float* dweight, float* dbias) {
   for (std::size_t o = 0; o < out; ++o) {
     dbias[o] += dy[o];
     for (std::size_t i = 0; i < in; ++i) dweight[o * in + i] += dy[o] * x[i];

@@ -10,8 +10,8 @@ namespace {
 
 // x: S samples (stride in); w: O weight rows (stride in); y: S rows (stride out), at [s0][o0].
 template <int S, int O>
-void dense_block(std::size_t in, std::size_t out, const float* x, const float* w,
-                 const float* bias, bool relu, float* y) {
+void dense_block(std::size_t in, std::size_t out, const float* x, const float* w, const float* bias,
+                 bool relu, float* y) {
   f32x4 acc[S][O];
   for (int s = 0; s < S; ++s)
     for (int o = 0; o < O; ++o) acc[s][o] = splat4(0.0f);

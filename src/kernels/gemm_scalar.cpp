@@ -13,9 +13,9 @@ void gemm_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a
     }
 }
 
-void gemm_bias_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a,
-                          std::size_t lda, const float* b, std::size_t ldb, const float* bias,
-                          float* c, std::size_t ldc) {
+void gemm_bias_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
+                          const float* b, std::size_t ldb, const float* bias, float* c,
+                          std::size_t ldc) {
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < n; ++j) {
       float sum = bias[i];
@@ -24,9 +24,8 @@ void gemm_bias_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const flo
     }
 }
 
-void gemm_nt_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a,
-                        std::size_t lda, const float* b, std::size_t ldb, float* c,
-                        std::size_t ldc) {
+void gemm_nt_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
+                        const float* b, std::size_t ldb, float* c, std::size_t ldc) {
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < n; ++j) {
       float sum = 0;

@@ -11,8 +11,8 @@ namespace {
 
 // All column blocks of a band of ROWS rows; bias: C = bias + A·B, else C += A·B.
 template <int ROWS>
-void band(std::size_t n, std::size_t k, const float* a, std::size_t lda, const float* b,
-          std::size_t ldb, const float* bias, float* c, std::size_t ldc) {
+void band(std::size_t n, std::size_t k, const float* a, std::size_t lda, const float* b, std::size_t ldb,
+          const float* bias, float* c, std::size_t ldc) {
   std::size_t j = 0;
   for (; j + 8 <= n; j += 8) {
     Tile<ROWS, 2> t;
@@ -34,10 +34,11 @@ void band(std::size_t n, std::size_t k, const float* a, std::size_t lda, const f
     }
 }
 
-void bands(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
-           const float* b, std::size_t ldb, const float* bias, float* c, std::size_t ldc) {
+void bands(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda, const float* b,
+           std::size_t ldb, const float* bias, float* c, std::size_t ldc) {
   std::size_t i = 0;
-  for (; i + 4 <= m; i += 4) band<4>(n, k, a + i * lda, lda, b, ldb, bias ? bias + i : nullptr, c + i * ldc, ldc);
+  for (; i + 4 <= m; i += 4)
+    band<4>(n, k, a + i * lda, lda, b, ldb, bias ? bias + i : nullptr, c + i * ldc, ldc);
   const float* bi = bias ? bias + i : nullptr;
   switch (m - i) {
     case 3: band<3>(n, k, a + i * lda, lda, b, ldb, bi, c + i * ldc, ldc); break;
@@ -49,9 +50,8 @@ void bands(std::size_t m, std::size_t n, std::size_t k, const float* a, std::siz
 
 }  // namespace
 
-void gemm_bias_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a,
-                        std::size_t lda, const float* b, std::size_t ldb, const float* bias,
-                        float* c, std::size_t ldc) {
+void gemm_bias_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
+                        const float* b, std::size_t ldb, const float* bias, float* c, std::size_t ldc) {
   bands(m, n, k, a, lda, b, ldb, bias, c, ldc);
 }
 
@@ -62,9 +62,8 @@ void gemm_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a, 
 
 // C += A·Bᵀ: for each row i of A, dot products with four rows of B at once (four vector
 // accumulators sharing one load of A), then a single-row tail.
-void gemm_nt_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a,
-                      std::size_t lda, const float* b, std::size_t ldb, float* c,
-                      std::size_t ldc) {
+void gemm_nt_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
+                      const float* b, std::size_t ldb, float* c, std::size_t ldc) {
   for (std::size_t i = 0; i < m; ++i) {
     const float* ai = a + i * lda;
     std::size_t j = 0;

@@ -16,11 +16,11 @@ struct Conv2dGeometry {
 };
 
 // out[o][y][x] = b[o] + Σ_i,ky,kx w[o][i][ky][kx] · in[i][y·SH+ky-PT][x·SW+kx-PL]  (zero outside)
-void conv2d_f32_scalar(const Conv2dGeometry& g, const float* in, const float* weight,
-                       const float* bias, float* out);
+void conv2d_f32_scalar(const Conv2dGeometry& g, const float* in, const float* weight, const float* bias,
+                       float* out);
 // Same result, fast (conv2d_batch_f32_vec4 with n = 1). scratch holds conv2d_scratch_floats(g).
-void conv2d_f32_vec4(const Conv2dGeometry& g, const float* in, const float* weight,
-                     const float* bias, float* out, float* scratch);
+void conv2d_f32_vec4(const Conv2dGeometry& g, const float* in, const float* weight, const float* bias,
+                     float* out, float* scratch);
 std::size_t conv2d_scratch_floats(const Conv2dGeometry& g);
 
 // A batch: in [N,IC,H,W] -> out [N,OC,OH,OW], each sample as conv2d_f32_scalar; with relu,
@@ -37,9 +37,9 @@ void conv2d_batch_f32_scalar(const Conv2dGeometry& g, std::size_t n, const float
 // one gemm_bias_f32_vec4 per group, then each sample's maps put in place (and the ReLU).
 // scratch holds conv2d_batch_scratch_floats(g, n) floats. packed: conv2d_pack_f32_vec4's
 // output for these weights, made once per weight change, or null (then made in scratch per call).
-void conv2d_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* in,
-                           const float* weight, const float* bias, bool relu, float* out,
-                           float* scratch, const float* packed = nullptr);
+void conv2d_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* in, const float* weight,
+                           const float* bias, bool relu, float* out, float* scratch,
+                           const float* packed = nullptr);
 std::size_t conv2d_batch_scratch_floats(const Conv2dGeometry& g, std::size_t n);
 
 // The weights as this shape's fast kernel reads them (Winograd's transformed filters), for a
@@ -80,19 +80,16 @@ void gemm_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a, 
 // C[M,N] = bias[M]·1ᵀ + A[M,K] · B[K,N] (C overwritten). Every C[i][j] is accumulated in the
 // same order (bias, then p = 0..K-1, one rounding per multiply and per add) whatever the tile,
 // so a column gives the same bits wherever it falls in B.
-void gemm_bias_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a,
-                          std::size_t lda, const float* b, std::size_t ldb, const float* bias,
-                          float* c, std::size_t ldc);
-void gemm_bias_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a,
-                        std::size_t lda, const float* b, std::size_t ldb, const float* bias,
-                        float* c, std::size_t ldc);
+void gemm_bias_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
+                          const float* b, std::size_t ldb, const float* bias, float* c, std::size_t ldc);
+void gemm_bias_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
+                        const float* b, std::size_t ldb, const float* bias, float* c, std::size_t ldc);
 
 // C[M,N] += A[M,K] · B[N,K]ᵀ: every C[i][j] is a dot product of two contiguous rows.
-void gemm_nt_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a,
-                        std::size_t lda, const float* b, std::size_t ldb, float* c,
-                        std::size_t ldc);
-void gemm_nt_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a,
-                      std::size_t lda, const float* b, std::size_t ldb, float* c, std::size_t ldc);
+void gemm_nt_f32_scalar(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
+                        const float* b, std::size_t ldb, float* c, std::size_t ldc);
+void gemm_nt_f32_vec4(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
+                      const float* b, std::size_t ldb, float* c, std::size_t ldc);
 
 // Geometry of one pooling sample: in [C,H,W], out [C,OH,OW]; no padding.
 struct Pool2dGeometry {
@@ -137,9 +134,8 @@ void softmax_f32_scalar(std::size_t n, const float* x, float* y);
 
 // Backward of dense for one sample, given dy [OUT]:
 //   dweight[o][i] += dy[o] · x[i],  dbias[o] += dy[o],  dx[i] = Σ_o weight[o][i] · dy[o] (if dx)
-void dense_backward_f32_scalar(std::size_t in, std::size_t out, const float* x,
-                               const float* weight, const float* dy, float* dx, float* dweight,
-                               float* dbias);
+void dense_backward_f32_scalar(std::size_t in, std::size_t out, const float* x, const float* weight,
+                               const float* dy, float* dx, float* dweight, float* dbias);
 void dense_backward_f32_vec4(std::size_t in, std::size_t out, const float* x, const float* weight,
                              const float* dy, float* dx, float* dweight, float* dbias);
 

@@ -12,13 +12,11 @@ void pool2d_f32_scalar(PoolKind kind, const Pool2dGeometry& g, const float* in, 
         for (std::size_t ky = 0; ky < k.kh; ++ky)
           for (std::size_t kx = 0; kx < k.kw; ++kx) {
             const float v = in[(c * g.h + y * k.sh + ky) * g.w + x * k.sw + kx];
-            if (kind == PoolKind::max)
-              acc = v > acc ? v : acc;
-            else
-              acc += v;
+            if (kind == PoolKind::max) acc = v > acc ? v : acc;
+            else acc += v;
           }
-        out[(c * g.oh + y) * g.ow + x] =
-            kind == PoolKind::max ? acc : acc / static_cast<float>(k.kh * k.kw);
+        out[(c * g.oh + y) * g.ow + x] = kind == PoolKind::max ? acc
+                                                               : acc / static_cast<float>(k.kh * k.kw);
       }
 }
 

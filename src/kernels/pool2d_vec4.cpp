@@ -25,8 +25,7 @@ void pool2d_f32_vec4(PoolKind kind, const Pool2dGeometry& g, const float* in, fl
       float* row = out + (c * g.oh + y) * g.ow;
       std::size_t x = 0;
       for (; vector_stride && x + 4 <= g.ow; x += 4) {
-        f32x4 acc = is_max ? (k.sw == 1 ? load4(top + x) : load4_stride2(top + 2 * x))
-                           : splat4(0.0f);
+        f32x4 acc = is_max ? (k.sw == 1 ? load4(top + x) : load4_stride2(top + 2 * x)) : splat4(0.0f);
         for (std::size_t ky = 0; ky < k.kh; ++ky)
           for (std::size_t kx = 0; kx < k.kw; ++kx) {
             const float* p = top + ky * g.w + x * k.sw + kx;

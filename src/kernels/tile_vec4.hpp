@@ -53,7 +53,8 @@ struct Tile {
   void store(float* c, std::size_t ldc, bool relu, int rows = ROWS) const {
     const f32x4 zero = splat4(0.0f);
     for (int r = 0; r < rows; ++r)
-      for (int v = 0; v < VECS; ++v) store4(c + r * ldc + 4 * v, relu ? max4(acc[r][v], zero) : acc[r][v]);
+      for (int v = 0; v < VECS; ++v)
+        store4(c + r * ldc + 4 * v, relu ? max4(acc[r][v], zero) : acc[r][v]);
   }
 };
 

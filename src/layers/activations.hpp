@@ -36,7 +36,8 @@ class Activation : public Layer {
     shape_output(y, x.shape()[0], dims_);
     switch (fn_) {
       case ActivationFn::relu:  // a kernel: xtensor's expressions are slow in the -Os wasm build
-        (kernels == Kernels::fast ? kernels::relu_f32_vec4 : kernels::relu_f32_scalar)(x.size(), x.data(), y.data());
+        (kernels == Kernels::fast ? kernels::relu_f32_vec4
+                                  : kernels::relu_f32_scalar)(x.size(), x.data(), y.data());
         break;
       case ActivationFn::sigmoid: xt::noalias(y) = 1.0f / (1.0f + xt::exp(-x)); break;
       case ActivationFn::tanh: xt::noalias(y) = xt::tanh(x); break;
@@ -49,8 +50,9 @@ class Activation : public Layer {
     shape_like(*dx, x);
     switch (fn_) {
       case ActivationFn::relu:
-        (kernels == Kernels::fast ? kernels::relu_backward_f32_vec4 : kernels::relu_backward_f32_scalar)(
-            x.size(), x.data(), dy.data(), dx->data());
+        (kernels == Kernels::fast
+             ? kernels::relu_backward_f32_vec4
+             : kernels::relu_backward_f32_scalar)(x.size(), x.data(), dy.data(), dx->data());
         break;
       case ActivationFn::sigmoid: xt::noalias(*dx) = dy * y * (1.0f - y); break;
       case ActivationFn::tanh: xt::noalias(*dx) = dy * (1.0f - y * y); break;

@@ -19,8 +19,8 @@ class Conv2d : public Layer {
     const auto kernel = hyper::get_pair(spec, name, "kernel", 1);
     const auto stride = spec.contains("stride") ? hyper::get_pair(spec, name, "stride", 1)
                                                 : hyper::Pair{1, 1};
-    return std::make_unique<Conv2d>(name, hyper::get_size(spec, name, "out_channels", 1), kernel,
-                                    stride, hyper::get_padding(spec, name));
+    return std::make_unique<Conv2d>(name, hyper::get_size(spec, name, "out_channels", 1), kernel, stride,
+                                    hyper::get_padding(spec, name));
   }
 
   Conv2d(const std::string& name, std::size_t out_channels, hyper::Pair kernel, hyper::Pair stride,
@@ -36,8 +36,7 @@ class Conv2d : public Layer {
   std::string type() const override { return "conv2d"; }
 
   Dims build(const Dims& in) override {
-    if (in.size() != 3)
-      throw Error(name() + ": conv2d needs a [C,H,W] input, got " + to_string(in));
+    if (in.size() != 3) throw Error(name() + ": conv2d needs a [C,H,W] input, got " + to_string(in));
     g_.ic = in[0];
     g_.h = in[1];
     g_.w = in[2];
@@ -91,10 +90,8 @@ class Conv2d : public Layer {
     return true;
   }
 
-  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx,
-                Kernels kernels) override {
-    const std::size_t n = x.shape()[0], in_size = g_.ic * g_.h * g_.w,
-                      out_size_ = g_.oc * g_.oh * g_.ow;
+  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, Kernels kernels) override {
+    const std::size_t n = x.shape()[0], in_size = g_.ic * g_.h * g_.w, out_size_ = g_.oc * g_.oh * g_.ow;
     if (dx) shape_like(*dx, x);
     if (kernels == Kernels::fast) backward_scratch_.resize(kernels::conv2d_backward_scratch_floats(g_));
     for (std::size_t s = 0; s < n; ++s) {

@@ -41,8 +41,7 @@ class Dense : public Layer {
     return true;
   }
 
-  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx,
-                Kernels kernels) override {
+  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, Kernels kernels) override {
     const std::size_t n = x.shape()[0];
     if (dx) shape_like(*dx, x);
     for (std::size_t s = 0; s < n; ++s) {
@@ -64,9 +63,11 @@ class Dense : public Layer {
     const std::size_t n = x.shape()[0];
     shape_output(y, n, {out_});
     if (kernels == Kernels::reference)
-      kernels::dense_batch_f32_scalar(n, in_, out_, x.data(), weight_.data(), bias_.data(), relu, y.data());
+      kernels::dense_batch_f32_scalar(n, in_, out_, x.data(), weight_.data(), bias_.data(), relu,
+                                      y.data());
     else
-      kernels::dense_batch_f32_vec4(n, in_, out_, x.data(), weight_.data(), bias_.data(), relu, y.data());
+      kernels::dense_batch_f32_vec4(n, in_, out_, x.data(), weight_.data(), bias_.data(), relu,
+                                    y.data());
   }
 
   std::size_t in_ = 0, out_;

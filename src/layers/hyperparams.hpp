@@ -17,14 +17,12 @@ using Pair = std::pair<std::size_t, std::size_t>;  // (height, width)
 constexpr std::size_t kMaxHyper = 1 << 16;  // larger kernels, strides or sizes are surely errors
 
 inline std::size_t to_size(const Json& v, const std::string& where, std::size_t min) {
-  if (!v.is_number_integer())
-    throw Error(where + ": expected an integer, got " + v.dump());
+  if (!v.is_number_integer()) throw Error(where + ": expected an integer, got " + v.dump());
   // Read as unsigned when it is one: get<long long> would show 2^64 - 1 as -1.
-  const bool in_range =
-      v.is_number_unsigned()
-          ? v.get<std::uint64_t>() >= min && v.get<std::uint64_t>() <= kMaxHyper
-          : v.get<std::int64_t>() >= static_cast<std::int64_t>(min) &&
-                v.get<std::int64_t>() <= static_cast<std::int64_t>(kMaxHyper);
+  const bool in_range = v.is_number_unsigned()
+                            ? v.get<std::uint64_t>() >= min && v.get<std::uint64_t>() <= kMaxHyper
+                            : v.get<std::int64_t>() >= static_cast<std::int64_t>(min) &&
+                                  v.get<std::int64_t>() <= static_cast<std::int64_t>(kMaxHyper);
   if (!in_range)
     throw Error(where + ": " + v.dump() + " is out of range (" + std::to_string(min) + ".." +
                 std::to_string(kMaxHyper) + ")");
@@ -52,8 +50,7 @@ inline Pair pair_from(const Json& v, const std::string& where, std::size_t min) 
   return {n, n};
 }
 
-inline Pair get_pair(const Json& spec, const std::string& layer, const char* key,
-                     std::size_t min) {
+inline Pair get_pair(const Json& spec, const std::string& layer, const char* key, std::size_t min) {
   return pair_from(require(spec, layer, key), layer + "." + key, min);
 }
 
@@ -69,8 +66,7 @@ inline Padding get_padding(const Json& spec, const std::string& layer) {
   if (v.is_string()) {
     if (v == "same") return {Padding::Mode::same, {0, 0}};
     if (v == "valid") return {Padding::Mode::valid, {0, 0}};
-    throw Error(layer + ".padding: expected an integer, [h, w], \"same\" or \"valid\", got " +
-                v.dump());
+    throw Error(layer + ".padding: expected an integer, [h, w], \"same\" or \"valid\", got " + v.dump());
   }
   return {Padding::Mode::explicit_, pair_from(v, layer + ".padding", 0)};
 }

@@ -49,25 +49,22 @@ class Pool2d : public Layer {
   }
 
   void forward(const Tensor& x, Tensor& y, Kernels kernels) override {
-    const std::size_t n = x.shape()[0], in_size = g_.c * g_.h * g_.w,
-                      out_size_ = g_.c * g_.oh * g_.ow;
+    const std::size_t n = x.shape()[0], in_size = g_.c * g_.h * g_.w, out_size_ = g_.c * g_.oh * g_.ow;
     shape_output(y, n, {g_.c, g_.oh, g_.ow});
     for (std::size_t s = 0; s < n; ++s) {
       if (kernels == Kernels::reference)
         kernels::pool2d_f32_scalar(kind_, g_, x.data() + s * in_size, y.data() + s * out_size_);
-      else
-        kernels::pool2d_f32_vec4(kind_, g_, x.data() + s * in_size, y.data() + s * out_size_);
+      else kernels::pool2d_f32_vec4(kind_, g_, x.data() + s * in_size, y.data() + s * out_size_);
     }
   }
 
   void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, Kernels) override {
     if (!dx) return;
-    const std::size_t n = x.shape()[0], in_size = g_.c * g_.h * g_.w,
-                      out_size_ = g_.c * g_.oh * g_.ow;
+    const std::size_t n = x.shape()[0], in_size = g_.c * g_.h * g_.w, out_size_ = g_.c * g_.oh * g_.ow;
     shape_like(*dx, x);
     for (std::size_t s = 0; s < n; ++s)
-      kernels::pool2d_backward_f32_scalar(kind_, g_, x.data() + s * in_size,
-                                          dy.data() + s * out_size_, dx->data() + s * in_size);
+      kernels::pool2d_backward_f32_scalar(kind_, g_, x.data() + s * in_size, dy.data() + s * out_size_,
+                                          dx->data() + s * in_size);
   }
 
   const kernels::Pool2dGeometry& geometry() const { return g_; }

@@ -21,12 +21,15 @@ const std::map<std::string, Factory>& factories() {
   using S = std::string;
   static const std::map<std::string, Factory> table = {
       {"conv2d", &Conv2d::from_json},
-      {"maxpool2d", [](const S& n, const J& j) { return Pool2d::from_json(n, j, kernels::PoolKind::max); }},
-      {"avgpool2d", [](const S& n, const J& j) { return Pool2d::from_json(n, j, kernels::PoolKind::average); }},
+      {"maxpool2d",
+       [](const S& n, const J& j) { return Pool2d::from_json(n, j, kernels::PoolKind::max); }},
+      {"avgpool2d",
+       [](const S& n, const J& j) { return Pool2d::from_json(n, j, kernels::PoolKind::average); }},
       {"dense", &Dense::from_json},
       {"flatten", [](const S& n, const J&) { return std::make_unique<Flatten>(n); }},
       {"relu", [](const S& n, const J&) { return std::make_unique<Activation>(n, ActivationFn::relu); }},
-      {"sigmoid", [](const S& n, const J&) { return std::make_unique<Activation>(n, ActivationFn::sigmoid); }},
+      {"sigmoid",
+       [](const S& n, const J&) { return std::make_unique<Activation>(n, ActivationFn::sigmoid); }},
       {"tanh", [](const S& n, const J&) { return std::make_unique<Activation>(n, ActivationFn::tanh); }},
       {"softmax", [](const S& n, const J&) { return std::make_unique<Softmax>(n); }},
   };
@@ -42,8 +45,7 @@ std::vector<std::string> layer_types() {
 }
 
 std::unique_ptr<Layer> make_layer(const std::string& name, const hyper::Json& spec) {
-  if (!spec.contains("type") || !spec.at("type").is_string())
-    throw Error(name + ": missing \"type\"");
+  if (!spec.contains("type") || !spec.at("type").is_string()) throw Error(name + ": missing \"type\"");
   const std::string type = spec.at("type").get<std::string>();
   const auto it = factories().find(type);
   if (it == factories().end()) {

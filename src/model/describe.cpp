@@ -15,18 +15,16 @@ std::vector<LayerDescription> describe_layers(const Sequential& model) {
 nlohmann::json to_json(const std::vector<LayerDescription>& layers) {
   nlohmann::json list = nlohmann::json::array();
   for (const LayerDescription& d : layers) {
-    nlohmann::json o = {{"name", d.name},
-                        {"type", d.type},
-                        {"inputShape", d.input},
-                        {"outputShape", d.output},
-                        {"kernel", nullptr},
-                        {"stride", nullptr},
+    nlohmann::json o = {{"name", d.name},          {"type", d.type},    {"inputShape", d.input},
+                        {"outputShape", d.output}, {"kernel", nullptr}, {"stride", nullptr},
                         {"padding", nullptr}};
     if (d.window) {
       const Window& w = *d.window;
       o["kernel"] = {w.kh, w.kw};
       o["stride"] = {w.sh, w.sw};
-      o["padding"] = {{"top", w.pad_top}, {"bottom", w.pad_bottom}, {"left", w.pad_left},
+      o["padding"] = {{"top", w.pad_top},
+                      {"bottom", w.pad_bottom},
+                      {"left", w.pad_left},
                       {"right", w.pad_right}};
     }
     list.push_back(std::move(o));

@@ -13,8 +13,7 @@ Architecture architecture_of(const SafetensorsIndex& file) {
   if (format == file.metadata.end())
     throw Error("metadata: missing \"format\" (expected \"" + std::string(kFormat) + "\")");
   if (format->second != kFormat)
-    throw Error("metadata: unknown format \"" + format->second + "\" (expected \"" + kFormat +
-                "\")");
+    throw Error("metadata: unknown format \"" + format->second + "\" (expected \"" + kFormat + "\")");
   const auto arch = file.metadata.find("architecture");
   if (arch == file.metadata.end()) throw Error("metadata: missing \"architecture\"");
   return parse_architecture(arch->second);
@@ -31,8 +30,8 @@ Sequential load_model(const std::uint8_t* bytes, std::size_t size,
   // model allocates anything.
   auto check = [&](const Param& p) {
     const TensorInFile* t = file.find(p.name);
-    if (!t) throw Error(p.name + ": missing tensor (the architecture needs shape " +
-                        to_string(p.shape) + ")");
+    if (!t)
+      throw Error(p.name + ": missing tensor (the architecture needs shape " + to_string(p.shape) + ")");
     if (t->shape != p.shape)
       throw Error(p.name + ": shape " + to_string(t->shape) + ", architecture needs " +
                   to_string(p.shape));

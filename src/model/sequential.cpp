@@ -38,8 +38,7 @@ Sequential::Sequential(Architecture arch, const ParamCheck& check)
                   " values per sample by this layer, at most " + std::to_string(kMaxValues));
     const std::uint64_t layer_ops = std::max<std::uint64_t>(layer.forward_ops(), out);
     if (layer_ops > kMaxForwardOps - ops)
-      throw Error(name + ": " +
-                  (layer_ops == UINT64_MAX ? "over 2^64" : std::to_string(layer_ops)) +
+      throw Error(name + ": " + (layer_ops == UINT64_MAX ? "over 2^64" : std::to_string(layer_ops)) +
                   " multiply-adds per sample (after " + std::to_string(ops) +
                   " in the layers before), at most " + std::to_string(kMaxForwardOps) +
                   " for the whole forward pass");
@@ -105,8 +104,7 @@ void Sequential::resize_input(std::size_t n) {
     input_.resize(shape);
 }
 
-const Tensor& Sequential::forward(const float* x, std::size_t size, std::size_t n,
-                                  Kernels kernels) {
+const Tensor& Sequential::forward(const float* x, std::size_t size, std::size_t n, Kernels kernels) {
   check_input(size, n);
   require_finite(x, size);
   resize_input(n);

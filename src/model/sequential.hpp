@@ -59,8 +59,7 @@ class Sequential {
   // is left stale), a stride-1 conv2d + relu + 2×2 max pool as one kernel (the pool's output
   // gets it) and a flatten before a dense layer is skipped. Same checks as forward; the
   // other layers' outputs are not to be read after it (forward gives every layer's output).
-  const Tensor& infer(const float* x, std::size_t size, std::size_t n,
-                      Kernels kernels = Kernels::fast);
+  const Tensor& infer(const float* x, std::size_t size, std::size_t n, Kernels kernels = Kernels::fast);
   // Where to write n samples (n · input_size() floats) for infer_input: the model's own input
   // buffer, resized, so a caller can fill it in place (e.g. straight from JS) without a copy.
   float* input_buffer(std::size_t n);

@@ -25,7 +25,8 @@ float sample(const float* in, std::size_t h, std::size_t w, float x, float y) {
 }
 
 void require_finite(float v, const char* what) {
-  if (!std::isfinite(v)) throw Error(std::string("image transform: ") + what + " must be a finite number");
+  if (!std::isfinite(v))
+    throw Error(std::string("image transform: ") + what + " must be a finite number");
 }
 
 }  // namespace
@@ -60,16 +61,19 @@ void stroke_pass(float* img, std::size_t h, std::size_t w, bool thicker, float a
 
 void change_stroke(float* img, std::size_t h, std::size_t w, float thickness) {
   const bool thicker = thickness > 0;
-  for (float left = std::fabs(thickness); left > 0; left -= 1) stroke_pass(img, h, w, thicker, std::min(left, 1.0f));
+  for (float left = std::fabs(thickness); left > 0; left -= 1)
+    stroke_pass(img, h, w, thicker, std::min(left, 1.0f));
 }
 
-void transform_image(const float* in, float* out, std::size_t h, std::size_t w, const ImageTransform& t) {
+void transform_image(const float* in, float* out, std::size_t h, std::size_t w,
+                     const ImageTransform& t) {
   require_finite(t.shift_x, "shift x");
   require_finite(t.shift_y, "shift y");
   require_finite(t.rotation_degrees, "rotation");
   require_finite(t.scale, "scale");
   require_finite(t.thickness, "thickness");
-  if (!(t.scale > 0)) throw Error("image transform: scale must be positive, got " + std::to_string(t.scale));
+  if (!(t.scale > 0))
+    throw Error("image transform: scale must be positive, got " + std::to_string(t.scale));
   affine_warp(in, out, h, w, t.rotation_degrees * 3.14159265f / 180.0f, t.scale, t.shift_x, t.shift_y);
   change_stroke(out, h, w, t.thickness);
 }

@@ -77,12 +77,11 @@ MnistStyleImage preprocess_mnist_style_placed(const std::uint8_t* pixels, std::s
                                               std::size_t width, std::size_t height,
                                               Placement placement) {
   if (width == 0 || height == 0 || width > kMaxCanvasSide || height > kMaxCanvasSide)
-    throw Error("preprocess: width and height must be 1.." + std::to_string(kMaxCanvasSide) +
-                ", got " + std::to_string(width) + "×" + std::to_string(height));
+    throw Error("preprocess: width and height must be 1.." + std::to_string(kMaxCanvasSide) + ", got " +
+                std::to_string(width) + "×" + std::to_string(height));
   if (size != width * height)
-    throw Error("preprocess: " + std::to_string(width) + "×" + std::to_string(height) +
-                " pixels need " + std::to_string(width * height) + " bytes, got " +
-                std::to_string(size));
+    throw Error("preprocess: " + std::to_string(width) + "×" + std::to_string(height) + " pixels need " +
+                std::to_string(width * height) + " bytes, got " + std::to_string(size));
 
   // Bounding box [x0, x1) × [y0, y1) of the ink: per row, its first and last inked pixel (the
   // pad is mostly blank: blank stretches are skipped 8 bytes at a time; this runs per stroke move).
@@ -147,8 +146,8 @@ MnistStyleImage preprocess_mnist_style_placed(const std::uint8_t* pixels, std::s
   // Canvas x lies at box column (x - x0 - origin)·s (step 1), then moves by dx (step 2); the
   // box's origin is -(20 - bw·s) / 2s, so x0 lands on (20 - bw·s) / 2 + dx.
   const auto offset = [&](std::size_t first, std::size_t extent, long shift) {
-    return (static_cast<double>(B) - static_cast<double>(extent) * s) / 2 +
-           static_cast<double>(shift) - static_cast<double>(first) * s;
+    return (static_cast<double>(B) - static_cast<double>(extent) * s) / 2 + static_cast<double>(shift) -
+           static_cast<double>(first) * s;
   };
   return {std::move(out), {s, offset(x0, bw, dx), offset(y0, bh, dy)}};
 }

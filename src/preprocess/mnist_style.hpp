@@ -13,9 +13,9 @@
 
 namespace convscope {
 
-constexpr std::size_t kMnistSide = 28;       // output is kMnistSide × kMnistSide
-constexpr std::size_t kMnistBox = 20;        // the ink's longer side, in output pixels
-constexpr double kMnistCentre = 14.0;        // centre of mass, index coordinates
+constexpr std::size_t kMnistSide = 28;        // output is kMnistSide × kMnistSide
+constexpr std::size_t kMnistBox = 20;         // the ink's longer side, in output pixels
+constexpr double kMnistCentre = 14.0;         // centre of mass, index coordinates
 constexpr std::size_t kMaxCanvasSide = 8192;  // larger inputs are surely errors
 
 // Where the 20×20 box goes in 28×28: MNIST's way (its centre of mass on the centre), or where the

@@ -10,7 +10,8 @@ SweepAxis sweep_axis_from_name(const std::string& name) {
   if (name == "rotation") return SweepAxis::rotation;
   if (name == "scale") return SweepAxis::scale;
   if (name == "thickness") return SweepAxis::thickness;
-  throw Error("sweep: unknown transform \"" + name + "\", expected shift-x, shift-y, rotation, scale or thickness");
+  throw Error("sweep: unknown transform \"" + name +
+              "\", expected shift-x, shift-y, rotation, scale or thickness");
 }
 
 SweepRange sweep_range(SweepAxis axis) {
@@ -26,8 +27,8 @@ SweepRange sweep_range(SweepAxis axis) {
 
 std::vector<float> sweep_amounts(SweepAxis axis, std::size_t points) {
   if (points < kMinSweepPoints || points > kMaxSweepPoints)
-    throw Error("sweep: points must be " + std::to_string(kMinSweepPoints) + ".." + std::to_string(kMaxSweepPoints) +
-                ", got " + std::to_string(points));
+    throw Error("sweep: points must be " + std::to_string(kMinSweepPoints) + ".." +
+                std::to_string(kMaxSweepPoints) + ", got " + std::to_string(points));
   const SweepRange r = sweep_range(axis);
   std::vector<float> amounts(points);
   const std::size_t last = points - 1;
@@ -50,12 +51,13 @@ ImageTransform with_amount(ImageTransform base, SweepAxis axis, float amount) {
   return base;
 }
 
-std::vector<float> transform_sweep(const float* in, std::size_t h, std::size_t w, const ImageTransform& base,
-                                   SweepAxis axis, std::size_t points) {
+std::vector<float> transform_sweep(const float* in, std::size_t h, std::size_t w,
+                                   const ImageTransform& base, SweepAxis axis, std::size_t points) {
   if (h == 0 || w == 0) throw Error("sweep: the image has no pixels");
   const std::vector<float> amounts = sweep_amounts(axis, points);
   std::vector<float> out(points * h * w);
-  for (std::size_t i = 0; i < points; ++i) transform_image(in, out.data() + i * h * w, h, w, with_amount(base, axis, amounts[i]));
+  for (std::size_t i = 0; i < points; ++i)
+    transform_image(in, out.data() + i * h * w, h, w, with_amount(base, axis, amounts[i]));
   return out;
 }
 

@@ -32,7 +32,7 @@ ImageTransform with_amount(ImageTransform base, SweepAxis axis, float amount);
 
 // in [h, w] → [points, h, w]: variant i = transform_image(in, with_amount(base, axis, amounts[i])).
 // Throws Error when points is outside [kMinSweepPoints, kMaxSweepPoints] or a side is 0.
-std::vector<float> transform_sweep(const float* in, std::size_t h, std::size_t w, const ImageTransform& base,
-                                   SweepAxis axis, std::size_t points);
+std::vector<float> transform_sweep(const float* in, std::size_t h, std::size_t w,
+                                   const ImageTransform& base, SweepAxis axis, std::size_t points);
 
 }  // namespace convscope

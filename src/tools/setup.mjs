@@ -2,7 +2,7 @@
 // (so `npm start` and `npm test` too); a no-op on a machine that already has everything.
 //   Debian packages: emscripten, xtensor, nlohmann-json, GoogleTest, Google Benchmark, wabt,
 //                    clang-19 + lld-19 + llvm-19 (the relaxed-SIMD build), chromium (installed
-//                    with apt-get when run as root on Debian)
+//                    with apt-get when run as root on Debian), clang-format-14 (the style check)
 //   npm packages:    the devDependencies (npm ci)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -26,6 +26,7 @@ const DEBIAN = {
   'clang-19': '/usr/bin/clang++-19',
   'lld-19': '/usr/bin/wasm-ld-19',
   'llvm-19': '/usr/bin/llvm-ar-19',
+  'clang-format-14': '/usr/bin/clang-format-14',  // npm test checks the C++ style (src/tools/check-format.sh)
   'chromium': '/usr/bin/chromium',
   'python3': '/usr/bin/python3',  // runs the PyTorch exporter's tests (they skip without python3-torch)
 };

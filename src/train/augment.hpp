@@ -11,7 +11,7 @@ namespace convscope {
 struct AugmentConfig {
   float max_rotation_degrees = 15.0f;
   float min_scale = 0.85f, max_scale = 1.15f;
-  float max_shift = 2.5f;          // pixels
+  float max_shift = 2.5f;  // pixels
   float thicker_probability = 0.25f;
   float thinner_probability = 0.15f;
 };

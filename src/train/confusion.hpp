@@ -12,11 +12,14 @@ struct Confusion {
   std::vector<std::int32_t> predicted;  // [n]
   std::vector<std::int32_t> counts;     // [classes][classes]: counts[true · classes + predicted]
   std::size_t correct = 0;              // the diagonal's sum
-  double accuracy() const { return predicted.empty() ? 0.0 : static_cast<double>(correct) / predicted.size(); }
+  double accuracy() const {
+    return predicted.empty() ? 0.0 : static_cast<double>(correct) / predicted.size();
+  }
 };
 
 // scores [n][classes] (e.g. predictBatch's probabilities), labels [n] in 0..classes-1.
 // Throws Error naming the problem: classes 0, a label out of range, a NaN score.
-Confusion confusion_matrix(const float* scores, const std::int32_t* labels, std::size_t n, std::size_t classes);
+Confusion confusion_matrix(const float* scores, const std::int32_t* labels, std::size_t n,
+                           std::size_t classes);
 
 }  // namespace convscope

@@ -10,10 +10,11 @@
 
 namespace convscope {
 
-std::vector<RocPoint> roc_curve(const std::vector<float>& scores, const std::vector<std::int32_t>& labels) {
+std::vector<RocPoint> roc_curve(const std::vector<float>& scores,
+                                const std::vector<std::int32_t>& labels) {
   if (scores.size() != labels.size())
-    throw Error("roc: " + std::to_string(scores.size()) + " scores but " + std::to_string(labels.size()) +
-                " labels");
+    throw Error("roc: " + std::to_string(scores.size()) + " scores but " +
+                std::to_string(labels.size()) + " labels");
   std::size_t signals = 0;
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] != 0 && labels[i] != 1)
@@ -29,7 +30,8 @@ std::vector<RocPoint> roc_curve(const std::vector<float>& scores, const std::vec
 
   std::vector<std::size_t> order(scores.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
   std::vector<RocPoint> curve{{0.0, 0.0, std::numeric_limits<float>::infinity()}};
   std::size_t tp = 0, fp = 0;
   for (std::size_t i = 0; i < order.size();) {
@@ -60,8 +62,10 @@ double background_rejection(const std::vector<float>& scores, const std::vector<
   std::size_t i = 1;
   while (curve[i].signal_efficiency < signal_efficiency) ++i;  // the last point has ε_S = 1
   const RocPoint &a = curve[i - 1], &b = curve[i];
-  const double t = (signal_efficiency - a.signal_efficiency) / (b.signal_efficiency - a.signal_efficiency);
-  const double background = a.background_efficiency + t * (b.background_efficiency - a.background_efficiency);
+  const double t = (signal_efficiency - a.signal_efficiency) /
+                   (b.signal_efficiency - a.signal_efficiency);
+  const double background = a.background_efficiency +
+                            t * (b.background_efficiency - a.background_efficiency);
   return background > 0 ? 1 / background : std::numeric_limits<double>::infinity();
 }
 
@@ -69,8 +73,8 @@ std::vector<float> output_column(Sequential& model, const float* x, std::size_t 
                                  std::size_t batch) {
   const std::size_t in = model.input_size(), k = model.output_size();
   if (column >= k)
-    throw Error("output_column: column " + std::to_string(column) + " of a model with " + std::to_string(k) +
-                " outputs");
+    throw Error("output_column: column " + std::to_string(column) + " of a model with " +
+                std::to_string(k) + " outputs");
   std::vector<float> scores(n);
   for (std::size_t s = 0; s < n; s += batch) {
     const std::size_t m = std::min(batch, n - s);

@@ -19,7 +19,8 @@ struct RocPoint {
 
 // From (0,0) (no cut passes) to (1,1), one point per distinct score, highest first.
 // Throws Error on different lengths, a label other than 0/1, a NaN score, or a missing class.
-std::vector<RocPoint> roc_curve(const std::vector<float>& scores, const std::vector<std::int32_t>& labels);
+std::vector<RocPoint> roc_curve(const std::vector<float>& scores,
+                                const std::vector<std::int32_t>& labels);
 
 // Area under the ROC curve = P(score of a random signal > score of a random background), ties
 // counting ½ (the Mann–Whitney U statistic / (n_S·n_B)). 1 = perfect, ½ = chance, 0 = reversed.

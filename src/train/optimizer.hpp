@@ -9,7 +9,7 @@ namespace convscope {
 
 struct OptimizerConfig {
   enum class Kind { sgd, adam } kind = Kind::adam;
-  float momentum = 0.9f;                       // SGD
+  float momentum = 0.9f;                                // SGD
   float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;  // Adam
   float weight_decay = 0.0f;
 };

@@ -17,8 +17,8 @@ Trainer::Trainer(Sequential& model, OptimizerConfig config, std::size_t threads)
   }
 }
 
-void Trainer::Worker::run(const float* x, const std::int32_t* labels, std::size_t n,
-                          Kernels kernels, bool learn) {
+void Trainer::Worker::run(const float* x, const std::int32_t* labels, std::size_t n, Kernels kernels,
+                          bool learn) {
   const Tensor& out = model->forward(x, n * model->input_size(), n, kernels);
   const std::size_t last = model->size() - 1;
   const bool fused = last > 0 && model->layer(last).type() == "softmax";
@@ -38,8 +38,8 @@ void Trainer::Worker::run(const float* x, const std::int32_t* labels, std::size_
   model->backward(grad, fused ? last - 1 : last, kernels);
 }
 
-LossResult Trainer::step(const float* x, const std::int32_t* labels, std::size_t n,
-                         float learning_rate, Kernels kernels) {
+LossResult Trainer::step(const float* x, const std::int32_t* labels, std::size_t n, float learning_rate,
+                         Kernels kernels) {
   const std::size_t parts = std::min(workers_.size(), n), in = model_.input_size();
   std::vector<std::thread> threads;
   std::size_t begin = 0;
@@ -49,7 +49,8 @@ LossResult Trainer::step(const float* x, const std::int32_t* labels, std::size_t
     if (t > 0) {  // the replica starts from the model's current weights
       auto replica_params = workers_[t].model->params();
       for (std::size_t i = 0; i < params_.size(); ++i) *replica_params[i].value = *params_[i].value;
-      threads.emplace_back(&Worker::run, &workers_[t], x + begin * in, labels + begin, sizes[t], kernels, true);
+      threads.emplace_back(&Worker::run, &workers_[t], x + begin * in, labels + begin, sizes[t], kernels,
+                           true);
     }
     begin += sizes[t];
   }

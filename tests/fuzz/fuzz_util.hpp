@@ -17,7 +17,7 @@ namespace convscope::fuzz {
 constexpr double kMaxRunValues = 1 << 14;      // activations of one sample, all layers
 constexpr double kMaxRunMacs = 1 << 16;        // multiply-adds of one sample's forward pass
 constexpr double kMaxReferenceMacs = 1 << 12;  // the same for the (slow) reference kernels too
-constexpr std::size_t kBatch = 2;          // two samples, so per-sample offsets are exercised
+constexpr std::size_t kBatch = 2;              // two samples, so per-sample offsets are exercised
 
 // Multiply-adds and activation values of one sample's forward pass, estimated in double so
 // that nothing overflows (the engine has checked every count already).

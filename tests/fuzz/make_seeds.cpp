@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
   }
   try {
     const fs::path root = argv[1];
-    for (const char* sub : {"model_load", "architecture", "mnist_idx"}) fs::create_directories(root / sub);
+    for (const char* sub : {"model_load", "architecture", "mnist_idx"})
+      fs::create_directories(root / sub);
 
     int n = 0;
     for (const char* arch : kArchitectures) {
@@ -111,7 +112,8 @@ int main(int argc, char** argv) {
       write(root / "model_load" / (stem + ".safetensors"), good);
       write(root / "architecture" / (stem + ".json"), of(arch));
       if (n == 0) {  // broken variants of the first model
-        write(root / "model_load" / "truncated-header.safetensors", Bytes(good.begin(), good.begin() + 40));
+        write(root / "model_load" / "truncated-header.safetensors",
+              Bytes(good.begin(), good.begin() + 40));
         write(root / "model_load" / "truncated-data.safetensors", Bytes(good.begin(), good.end() - 6));
         Bytes longer = good;
         longer[0] = static_cast<std::uint8_t>(longer[0] + 8);
@@ -120,13 +122,16 @@ int main(int argc, char** argv) {
               edited(good, [](convscope::Safetensors& f) { f.metadata.erase("format"); }));
         write(root / "model_load" / "missing-tensor.safetensors",
               edited(good, [](convscope::Safetensors& f) { f.tensors.pop_back(); }));
-        write(root / "model_load" / "extra-tensor.safetensors", edited(good, [](convscope::Safetensors& f) {
+        write(root / "model_load" / "extra-tensor.safetensors",
+              edited(good, [](convscope::Safetensors& f) {
                 f.tensors.push_back({"extra", {2}, {1.0f, 2.0f}});
               }));
-        write(root / "model_load" / "wrong-shape.safetensors", edited(good, [](convscope::Safetensors& f) {
+        write(root / "model_load" / "wrong-shape.safetensors",
+              edited(good, [](convscope::Safetensors& f) {
                 f.tensors[0].shape = {f.tensors[0].data.size()};
               }));
-        write(root / "model_load" / "nan-weights.safetensors", edited(good, [](convscope::Safetensors& f) {
+        write(root / "model_load" / "nan-weights.safetensors",
+              edited(good, [](convscope::Safetensors& f) {
                 for (float& x : f.tensors[0].data) x = std::nanf("");
               }));
       }
@@ -141,7 +146,8 @@ int main(int argc, char** argv) {
       write(root / "model_load" / "bad-dtype.safetensors", of(text));
     }
     n = 0;
-    for (const char* arch : kBadArchitectures) write(root / "architecture" / ("bad" + std::to_string(n++) + ".json"), of(arch));
+    for (const char* arch : kBadArchitectures)
+      write(root / "architecture" / ("bad" + std::to_string(n++) + ".json"), of(arch));
 
     const fs::path m = root / "mnist_idx";
     write(m / "images-3x4x5", idx(0x803, {3, 4, 5}, 60));

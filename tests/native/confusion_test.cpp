@@ -21,9 +21,7 @@ TEST(Confusion, CountsTrueRowsAgainstPredictedColumns) {
   const std::vector<std::int32_t> labels = {0, 1, 1, 2, 2};
   const Confusion c = confusion_matrix(scores.data(), labels.data(), 5, 3);
   EXPECT_EQ(c.predicted, (std::vector<std::int32_t>{0, 2, 1, 0, 2}));
-  EXPECT_EQ(c.counts, (std::vector<std::int32_t>{1, 0, 0,
-                                                 0, 1, 1,
-                                                 1, 0, 1}));
+  EXPECT_EQ(c.counts, (std::vector<std::int32_t>{1, 0, 0, 0, 1, 1, 1, 0, 1}));
   EXPECT_EQ(c.correct, 3u);
   EXPECT_DOUBLE_EQ(c.accuracy(), 0.6);
 }
@@ -31,7 +29,7 @@ TEST(Confusion, CountsTrueRowsAgainstPredictedColumns) {
 TEST(Confusion, RefusesLabelsOutOfRangeNanScoresAndNoClasses) {
   const std::vector<float> scores = {0.5f, 0.5f, NAN, 1.0f};
   const std::vector<std::int32_t> good = {0, 1}, bad = {0, 2};
-  EXPECT_NO_THROW(confusion_matrix(scores.data(), bad.data(), 1, 2));  // only sample 0 is read
+  EXPECT_NO_THROW(confusion_matrix(scores.data(), bad.data(), 1, 2));       // only sample 0 is read
   EXPECT_THROW(confusion_matrix(scores.data(), good.data(), 2, 2), Error);  // NaN in sample 1
   EXPECT_THROW(confusion_matrix(scores.data(), good.data(), 2, 0), Error);
   EXPECT_THROW(confusion_matrix(scores.data(), bad.data(), 2, 2), Error);

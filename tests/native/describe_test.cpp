@@ -82,7 +82,8 @@ std::string random_stack(std::mt19937& rng, std::size_t& h, std::size_t& w) {
                                               : "\"valid\"";
       // keep every layer's output at least 1×1
       const std::size_t ph_ = mode == 1 ? ph : 0, pw_ = mode == 1 ? pw : 0;
-      if (mode != 0 && (ch + 2 * ph_ < static_cast<std::size_t>(kh) || cw + 2 * pw_ < static_cast<std::size_t>(kw)))
+      if (mode != 0 &&
+          (ch + 2 * ph_ < static_cast<std::size_t>(kh) || cw + 2 * pw_ < static_cast<std::size_t>(kw)))
         continue;
       layers += std::string(layers.size() > 1 ? ", " : "") + "{" + name +
                 "\"type\": \"conv2d\", \"out_channels\": " + std::to_string(pick(1, 3)) +
@@ -137,7 +138,8 @@ Cells reached(const LayerDescription& d, const Cells& in) {
         const long top = static_cast<long>(y * w.sh) - static_cast<long>(w.pad_top);
         const long left = static_cast<long>(x * w.sw) - static_cast<long>(w.pad_left);
         const long ly = static_cast<long>(iy), lx = static_cast<long>(ix);
-        if (ly >= top && ly < top + static_cast<long>(w.kh) && lx >= left && lx < left + static_cast<long>(w.kw)) {
+        if (ly >= top && ly < top + static_cast<long>(w.kh) && lx >= left &&
+            lx < left + static_cast<long>(w.kw)) {
           out.insert({y, x});
           break;
         }
@@ -167,11 +169,12 @@ TEST(Describe, RandomStacksMatchWhatTheKernelsDo) {
       EXPECT_EQ(d[i].input, dims);
       EXPECT_EQ(d[i].output, m.output_dims(i));
       const Dims& out = m.output(i).shape().size() == 4
-                            ? Dims{m.output(i).shape()[1], m.output(i).shape()[2], m.output(i).shape()[3]}
+                            ? Dims{m.output(i).shape()[1], m.output(i).shape()[2],
+                                   m.output(i).shape()[3]}
                             : Dims{};
       EXPECT_EQ(d[i].output, out);
-      EXPECT_EQ(d[i].window.has_value(), d[i].type == "conv2d" || d[i].type == "maxpool2d" ||
-                                              d[i].type == "avgpool2d");
+      EXPECT_EQ(d[i].window.has_value(),
+                d[i].type == "conv2d" || d[i].type == "maxpool2d" || d[i].type == "avgpool2d");
       expected = reached(d[i], expected);
       EXPECT_EQ(nonzero_cells(m, i), expected);
       dims = d[i].output;

@@ -37,7 +37,8 @@ const Net kNets[] = {
       {"name": "p1", "type": "maxpool2d", "kernel": 2},
       {"name": "f", "type": "flatten"},
       {"name": "d1", "type": "dense", "out_features": 4},
-      {"name": "sm", "type": "softmax"}])", 1, 6, 7},
+      {"name": "sm", "type": "softmax"}])",
+     1, 6, 7},
     {"rect_kernel_stride2_tanh_avgpool_sigmoid_dense", R"([
       {"name": "c1", "type": "conv2d", "out_channels": 3, "kernel": [2, 3], "stride": 2, "padding": [1, 0]},
       {"name": "t1", "type": "tanh"},
@@ -45,7 +46,8 @@ const Net kNets[] = {
       {"name": "f", "type": "flatten"},
       {"name": "d1", "type": "dense", "out_features": 4},
       {"name": "s1", "type": "sigmoid"},
-      {"name": "d2", "type": "dense", "out_features": 3}])", 2, 7, 8},
+      {"name": "d2", "type": "dense", "out_features": 3}])",
+     2, 7, 8},
     {"rgb_same_stride2_two_convs_relu_softmax", R"([
       {"name": "c1", "type": "conv2d", "out_channels": 2, "kernel": 3, "stride": 2, "padding": "same"},
       {"name": "s1", "type": "sigmoid"},
@@ -54,20 +56,23 @@ const Net kNets[] = {
       {"name": "r1", "type": "relu"},
       {"name": "f", "type": "flatten"},
       {"name": "d1", "type": "dense", "out_features": 3},
-      {"name": "sm", "type": "softmax"}])", 3, 9, 9},
+      {"name": "sm", "type": "softmax"}])",
+     3, 9, 9},
     {"dnn_relu_tanh", R"([
       {"name": "f", "type": "flatten"},
       {"name": "d1", "type": "dense", "out_features": 6},
       {"name": "r1", "type": "relu"},
       {"name": "d2", "type": "dense", "out_features": 4},
       {"name": "t1", "type": "tanh"},
-      {"name": "d3", "type": "dense", "out_features": 2}])", 1, 4, 5},
+      {"name": "d3", "type": "dense", "out_features": 2}])",
+     1, 4, 5},
     {"kernel5_stride3_pad2_avgpool_valid_conv", R"([
       {"name": "c1", "type": "conv2d", "out_channels": 2, "kernel": 5, "stride": 3, "padding": 2},
       {"name": "p1", "type": "avgpool2d", "kernel": 2},
       {"name": "c2", "type": "conv2d", "out_channels": 2, "kernel": 2, "padding": "valid"},
       {"name": "f", "type": "flatten"},
-      {"name": "d1", "type": "dense", "out_features": 2}])", 2, 11, 12},
+      {"name": "d1", "type": "dense", "out_features": 2}])",
+     2, 11, 12},
 };
 
 Sequential random_model(const Net& net, std::uint32_t seed) {
@@ -132,7 +137,8 @@ TEST(InputGradient, OfALayerBeforeTheLastMatchesFiniteDifferences) {
       m.forward(moved.data(), moved.size(), 1, Kernels::reference);
       const double down = m.output(scores).data()[index];
       const double numeric = (up - down) / (2.0 * eps);
-      EXPECT_NEAR(g[j], numeric, 2e-3 + 1e-2 * std::fabs(numeric)) << "score " << index << " input " << j;
+      EXPECT_NEAR(g[j], numeric, 2e-3 + 1e-2 * std::fabs(numeric))
+          << "score " << index << " input " << j;
     }
   }
   try {
@@ -144,7 +150,9 @@ TEST(InputGradient, OfALayerBeforeTheLastMatchesFiniteDifferences) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Nets, InputGradients, ::testing::ValuesIn(kNets),
-                         [](const ::testing::TestParamInfo<Net>& net) { return std::string(net.param.name); });
+                         [](const ::testing::TestParamInfo<Net>& net) {
+                           return std::string(net.param.name);
+                         });
 
 std::vector<std::vector<float>> snapshot(Sequential& m, bool grads) {
   std::vector<std::vector<float>> all;
@@ -199,7 +207,8 @@ const Net kImageNet = {"image", R"([
       {"name": "c2", "type": "conv2d", "out_channels": 3, "kernel": 3},
       {"name": "f", "type": "flatten"},
       {"name": "d1", "type": "dense", "out_features": 3},
-      {"name": "sm", "type": "softmax"}])", 1, 12, 12};
+      {"name": "sm", "type": "softmax"}])",
+                       1, 12, 12};
 
 TEST(ActivationMaximisation, IsDeterministicForASeedAndDiffersBetweenSeeds) {
   Sequential m = random_model(kImageNet, 9);
@@ -265,7 +274,8 @@ TEST(ActivationMaximisation, FirstLayerImageCorrelatesWithItsFilter) {
           patch.push_back(image[(5 + ky) * 12 + 5 + kx]);
           filter.push_back(w.data()[c * 9 + ky * 3 + kx]);
         }
-      EXPECT_GT(correlation(patch, filter), blur_every ? 0.5 : 0.9) << "channel " << c << " blur every " << blur_every;
+      EXPECT_GT(correlation(patch, filter), blur_every ? 0.5 : 0.9)
+          << "channel " << c << " blur every " << blur_every;
     }
   }
 }
@@ -276,25 +286,29 @@ TEST(ActivationMaximisation, RefusesALayerWithoutChannelsAChannelOutOfRangeAndAN
     maximise_channel(m, 5, 0, 1, {});
     FAIL() << "a dense layer was accepted";
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "activation maximisation: layer d1 (dense) has no channels: its output is [3], "
-                           "expected [channels, height, width]");
+    EXPECT_STREQ(e.what(),
+                 "activation maximisation: layer d1 (dense) has no channels: its output is [3], "
+                 "expected [channels, height, width]");
   }
   try {
     maximise_channel(m, 0, 4, 1, {});
     FAIL() << "channel 4 of 4 was accepted";
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "activation maximisation: channel 4 is out of range: layer c1 has 4 channels (0..3)");
+    EXPECT_STREQ(e.what(),
+                 "activation maximisation: channel 4 is out of range: layer c1 has 4 channels (0..3)");
   }
   EXPECT_THROW(maximise_channel(m, 7, 0, 1, {}), Error);
   Sequential vector_input = make_model(R"([
       {"name": "c1", "type": "conv2d", "out_channels": 2, "kernel": 1},
       {"name": "f", "type": "flatten"},
-      {"name": "d1", "type": "dense", "out_features": 2}])", 1, 1, 9);
+      {"name": "d1", "type": "dense", "out_features": 2}])",
+                                       1, 1, 9);
   try {
     maximise_channel(vector_input, 0, 0, 1, {});
     FAIL() << "a 1×9 input was accepted";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("the model's input [1,1,9] is not an image"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("the model's input [1,1,9] is not an image"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -334,7 +348,8 @@ TEST(MakeIt, TurnsTheShippedCnnsFirstTestSevenIntoAThreeWithinTheBudget) {
   const std::vector<float> seven(test.images.begin(), test.images.begin() + 784);
   const MakeItOptions o;  // the defaults the page uses
   const MakeItResult r = make_it(cnn, seven, 3, o);
-  EXPECT_TRUE(r.reached) << "after " << r.probabilities.size() << " steps, p(3) = " << r.probabilities.back();
+  EXPECT_TRUE(r.reached) << "after " << r.probabilities.size()
+                         << " steps, p(3) = " << r.probabilities.back();
   EXPECT_EQ(r.predicted, 3u);
   EXPECT_LE(r.probabilities.size(), o.max_steps);
   EXPECT_GT(r.probabilities.back(), 0.3f);
@@ -359,7 +374,8 @@ TEST(MakeIt, RefusesATargetOutOfRangeAWrongLengthAndANonImage) {
   }
   Sequential two_channels = make_model(R"([
       {"name": "f", "type": "flatten"},
-      {"name": "d1", "type": "dense", "out_features": 2}])", 2, 4, 4);
+      {"name": "d1", "type": "dense", "out_features": 2}])",
+                                       2, 4, 4);
   EXPECT_THROW(make_it(two_channels, std::vector<float>(32, 0.0f), 0, {}), Error);
   MakeItOptions bad;
   bad.epsilon = 0;

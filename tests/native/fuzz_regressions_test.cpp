@@ -17,8 +17,7 @@
 namespace convscope {
 namespace {
 
-#define EXPECT_HAS(haystack, needle) \
-  EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
+#define EXPECT_HAS(haystack, needle) EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
 
 using Bytes = std::vector<std::uint8_t>;
 

@@ -28,7 +28,8 @@ const Net kNets[] = {
       {"name": "r1", "type": "relu"},
       {"name": "p1", "type": "maxpool2d", "kernel": 2},
       {"name": "f", "type": "flatten"},
-      {"name": "d1", "type": "dense", "out_features": 5}])", 3, 6, 7},
+      {"name": "d1", "type": "dense", "out_features": 5}])",
+     3, 6, 7},
     {"rect_kernel_stride_tanh_overlapping_avgpool_sigmoid", R"([
       {"name": "c1", "type": "conv2d", "out_channels": 3, "kernel": [2, 3], "stride": 2, "padding": [1, 0]},
       {"name": "t1", "type": "tanh"},
@@ -36,7 +37,8 @@ const Net kNets[] = {
       {"name": "f", "type": "flatten"},
       {"name": "d1", "type": "dense", "out_features": 4},
       {"name": "s1", "type": "sigmoid"},
-      {"name": "d2", "type": "dense", "out_features": 3}])", 2, 7, 8},
+      {"name": "d2", "type": "dense", "out_features": 3}])",
+     2, 7, 8},
     {"same_padding_stride2_two_convs_softmax", R"([
       {"name": "c1", "type": "conv2d", "out_channels": 2, "kernel": 3, "stride": 2, "padding": "same"},
       {"name": "s1", "type": "sigmoid"},
@@ -45,20 +47,23 @@ const Net kNets[] = {
       {"name": "r1", "type": "relu"},
       {"name": "f", "type": "flatten"},
       {"name": "d1", "type": "dense", "out_features": 3},
-      {"name": "sm", "type": "softmax"}])", 1, 9, 9},
+      {"name": "sm", "type": "softmax"}])",
+     1, 9, 9},
     {"dnn", R"([
       {"name": "f", "type": "flatten"},
       {"name": "d1", "type": "dense", "out_features": 6},
       {"name": "r1", "type": "relu"},
       {"name": "d2", "type": "dense", "out_features": 4},
       {"name": "t1", "type": "tanh"},
-      {"name": "d3", "type": "dense", "out_features": 2}])", 1, 4, 5},
+      {"name": "d3", "type": "dense", "out_features": 2}])",
+     1, 4, 5},
     {"kernel5_valid_stride3_avgpool_nonoverlapping", R"([
       {"name": "c1", "type": "conv2d", "out_channels": 2, "kernel": 5, "stride": 3, "padding": 2},
       {"name": "p1", "type": "avgpool2d", "kernel": 2},
       {"name": "c2", "type": "conv2d", "out_channels": 2, "kernel": 2, "padding": "valid"},
       {"name": "f", "type": "flatten"},
-      {"name": "d1", "type": "dense", "out_features": 2}])", 2, 11, 12},
+      {"name": "d1", "type": "dense", "out_features": 2}])",
+     2, 11, 12},
 };
 
 class Gradients : public ::testing::TestWithParam<Net> {};
@@ -70,7 +75,9 @@ TEST_P(Gradients, BackwardMatchesFiniteDifferencesAndFastMatchesReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Nets, Gradients, ::testing::ValuesIn(kNets),
-                         [](const ::testing::TestParamInfo<Net>& net) { return std::string(net.param.name); });
+                         [](const ::testing::TestParamInfo<Net>& net) {
+                           return std::string(net.param.name);
+                         });
 
 TEST(Gradients, FusedSoftmaxCrossEntropyMatchesFiniteDifferences) {
   Sequential m = make_model(R"([
@@ -78,7 +85,8 @@ TEST(Gradients, FusedSoftmaxCrossEntropyMatchesFiniteDifferences) {
       {"name": "r1", "type": "relu"},
       {"name": "f", "type": "flatten"},
       {"name": "d1", "type": "dense", "out_features": 4},
-      {"name": "sm", "type": "softmax"}])", 1, 5, 5);
+      {"name": "sm", "type": "softmax"}])",
+                            1, 5, 5);
   initialize(m, 3);
   Rng rng(5);
   std::vector<float> x(3 * 25);
@@ -98,7 +106,8 @@ TEST(Gradients, FusedSoftmaxCrossEntropyMatchesFiniteDifferences) {
       const double down = trainer.evaluate(x.data(), labels, 3).loss;
       w = saved;
       const double numeric = (up - down) / (2.0 * eps);
-      EXPECT_NEAR(p.grad->data()[j], numeric, 2e-3 + 1e-2 * std::fabs(numeric)) << p.name << "[" << j << "]";
+      EXPECT_NEAR(p.grad->data()[j], numeric, 2e-3 + 1e-2 * std::fabs(numeric))
+          << p.name << "[" << j << "]";
     }
 }
 

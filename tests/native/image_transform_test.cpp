@@ -79,10 +79,12 @@ TEST(ImageTransform, ScaleTwoDoublesTheDistanceFromTheCentre) {
 TEST(ImageTransform, StrokeThickensToFourNeighboursThinsAndBlends) {
   const Image plus = transformed(dot(9, 9), tf(0, 0, 0, 1, 1));
   EXPECT_EQ(ink(plus), 5.0f);
-  for (auto [x, y] : {std::pair{9, 9}, {8, 9}, {10, 9}, {9, 8}, {9, 10}}) EXPECT_EQ(plus[y * S + x], 1.0f);
-  EXPECT_EQ(ink(transformed(dot(9, 9), tf(0, 0, 0, 1, 2))), 13.0f);  // a diamond of radius 2
+  for (auto [x, y] : {std::pair{9, 9}, {8, 9}, {10, 9}, {9, 8}, {9, 10}})
+    EXPECT_EQ(plus[y * S + x], 1.0f);
+  EXPECT_EQ(ink(transformed(dot(9, 9), tf(0, 0, 0, 1, 2))), 13.0f);    // a diamond of radius 2
   EXPECT_EQ(ink(transformed(dot(9, 9), tf(0, 0, 0, 1, 0.5f))), 3.0f);  // 1 + 4 neighbours at ½
-  EXPECT_EQ(transformed(plus, tf(0, 0, 0, 1, -1)), dot(9, 9));  // only the centre has all 4 neighbours inked
+  EXPECT_EQ(transformed(plus, tf(0, 0, 0, 1, -1)),
+            dot(9, 9));  // only the centre has all 4 neighbours inked
 }
 
 TEST(ImageTransform, RefusesNonFiniteValuesAndNonPositiveScale) {
@@ -124,7 +126,8 @@ TEST(TransformSweep, EachVariantIsTheTransformAtItsAmountOverTheOthersCurrentVal
     ASSERT_EQ(sweep.size(), 41 * S * S);
     for (std::size_t i = 0; i < 41; i += 8) {
       const Image want = transformed(img, with_amount(base, axis, amounts[i]));
-      EXPECT_TRUE(std::equal(want.begin(), want.end(), sweep.begin() + i * S * S)) << name << " variant " << i;
+      EXPECT_TRUE(std::equal(want.begin(), want.end(), sweep.begin() + i * S * S))
+          << name << " variant " << i;
     }
   }
   EXPECT_EQ(with_amount(base, SweepAxis::scale, 0.7f).scale, 0.7f);
@@ -144,7 +147,8 @@ TEST(Preprocess, AsDrawnKeepsTheInkWhereItWasOnTheCanvas) {
   std::vector<std::uint8_t> canvas(280 * 280, 0);
   for (std::size_t y = 0; y < 40; ++y)
     for (std::size_t x = 0; x < 40; ++x) canvas[y * 280 + x] = 255;
-  const std::vector<float> drawn = preprocess_mnist_style(canvas.data(), canvas.size(), 280, 280, Placement::as_drawn);
+  const std::vector<float> drawn = preprocess_mnist_style(canvas.data(), canvas.size(), 280, 280,
+                                                          Placement::as_drawn);
   const std::vector<float> centred = preprocess_mnist_style(canvas.data(), canvas.size(), 280, 280);
   // the 20×20 box would start at 2 - 10 = -8: only its bottom-right 12×12 stays, at rows/cols 0..11
   EXPECT_EQ(drawn[0], 1.0f);

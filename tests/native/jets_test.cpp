@@ -41,7 +41,8 @@ const float* image(const Dataset& d, std::size_t i) { return d.images.data() + i
 // ---- portable maths ----
 
 TEST(PortableMath, LogAndExpAgreeWithTheStandardLibrary) {
-  for (double x : {1e-300, 1e-9, 0.001, 0.1, 0.5, 0.70710678, 0.9999, 1.0, 1.0001, 2.0, 3.7, 1e3, 1e12, 1e300})
+  for (double x :
+       {1e-300, 1e-9, 0.001, 0.1, 0.5, 0.70710678, 0.9999, 1.0, 1.0001, 2.0, 3.7, 1e3, 1e12, 1e300})
     EXPECT_NEAR(portable::log(x), std::log(x), 4e-16 * std::max(1.0, std::fabs(std::log(x)))) << x;
   for (double x : {-700.0, -50.0, -3.3, -0.5, -1e-8, 0.0, 1e-8, 0.3466, 0.5, 1.0, 7.0, 88.0, 700.0})
     EXPECT_NEAR(portable::exp(x) / std::exp(x), 1.0, 1e-15) << x;
@@ -203,9 +204,9 @@ TEST(Jets, SignalHasTwoProngsAtTheExpectedDeltaRAndTheClassesOverlap) {
 
 TEST(RocAuc, HandMadeCases) {
   const std::vector<std::int32_t> labels{0, 0, 1, 1};
-  EXPECT_EQ(roc_auc({0.1f, 0.2f, 0.8f, 0.9f}, labels), 1.0);   // perfect
-  EXPECT_EQ(roc_auc({0.9f, 0.8f, 0.2f, 0.1f}, labels), 0.0);   // reversed
-  EXPECT_EQ(roc_auc({0.5f, 0.5f, 0.5f, 0.5f}, labels), 0.5);   // all tied
+  EXPECT_EQ(roc_auc({0.1f, 0.2f, 0.8f, 0.9f}, labels), 1.0);    // perfect
+  EXPECT_EQ(roc_auc({0.9f, 0.8f, 0.2f, 0.1f}, labels), 0.0);    // reversed
+  EXPECT_EQ(roc_auc({0.5f, 0.5f, 0.5f, 0.5f}, labels), 0.5);    // all tied
   EXPECT_EQ(roc_auc({0.1f, 0.4f, 0.35f, 0.8f}, labels), 0.75);  // scikit-learn's roc_auc_score example
   // pairs (signal, background): (.5,.5) tie ½, (.5,.2) 1, (.9,.5) 1, (.9,.2) 1 -> 3.5 / 4
   EXPECT_EQ(roc_auc({0.5f, 0.5f, 0.2f, 0.9f}, {1, 0, 0, 1}), 0.875);

@@ -59,12 +59,39 @@ void expect_same(const json& a, const json& b, const std::string& text) {
 
 TEST(JsonRead, ReadsWhatNlohmannReads) {
   const std::vector<std::string> valid = {
-      "{}", "[]", " [ ] ", "0", "-0", "1", "-1", "123456789", "18446744073709551615",
-      "18446744073709551616", "-9223372036854775808", "-9223372036854775809", "0.5", "-0.25",
-      "1e3", "1E+3", "2.5e-3", "1e22", "123.456e-7", "9007199254740993", "0.1", "3.14159",
-      "true", "false", "null", R"("")", R"("a\"b\\c\/d\b\f\n\r\t")", R"("\u0041\u00e9\u20ac")",
-      R"("\ud83d\ude00")", "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"", R"("\u0000")",
-      R"({"a": 1, "b": [1, 2, {"c": null}], "d": "x"})", R"({"a": 1, "a": 2})",
+      "{}",
+      "[]",
+      " [ ] ",
+      "0",
+      "-0",
+      "1",
+      "-1",
+      "123456789",
+      "18446744073709551615",
+      "18446744073709551616",
+      "-9223372036854775808",
+      "-9223372036854775809",
+      "0.5",
+      "-0.25",
+      "1e3",
+      "1E+3",
+      "2.5e-3",
+      "1e22",
+      "123.456e-7",
+      "9007199254740993",
+      "0.1",
+      "3.14159",
+      "true",
+      "false",
+      "null",
+      R"("")",
+      R"("a\"b\\c\/d\b\f\n\r\t")",
+      R"("\u0041\u00e9\u20ac")",
+      R"("\ud83d\ude00")",
+      "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"",
+      R"("\u0000")",
+      R"({"a": 1, "b": [1, 2, {"c": null}], "d": "x"})",
+      R"({"a": 1, "a": 2})",
       "\t\r\n{\"k\" :\t[true ,false]}\n",
       R"({"format":"convscope/1","architecture":"{\"input\":{\"channels\":1}}"})",
       std::string(64, '[') + std::string(64, ']')};
@@ -75,13 +102,52 @@ TEST(JsonRead, ReadsWhatNlohmannReads) {
 }
 
 TEST(JsonRead, RefusesWhatNlohmannRefuses) {
-  const std::vector<std::string> invalid = {
-      "", " ", "{", "}", "[1,]", "[,1]", "{\"a\"}", "{\"a\":}", "{\"a\" 1}", "{a:1}", "{\"a\":1,}",
-      "[1 2]", "01", "-", "1.", ".5", "1e", "1e+", "+1", "0x10", "tru", "nul", "True", "NaN",
-      "Infinity", "1e999", "-1e999", "\"abc", "\"a\nb\"", "\"\\x\"", "\"\\u12\"", "\"\\u12g4\"",
-      "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"\xff\"", "\"\xc0\x80\"", "\"\xe0\x80\x80\"",
-      "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xc3\"", "{} trailing", "[] []", "1 2",
-      std::string("[\0]", 3), "'a'"};
+  const std::vector<std::string> invalid = {"",
+                                            " ",
+                                            "{",
+                                            "}",
+                                            "[1,]",
+                                            "[,1]",
+                                            "{\"a\"}",
+                                            "{\"a\":}",
+                                            "{\"a\" 1}",
+                                            "{a:1}",
+                                            "{\"a\":1,}",
+                                            "[1 2]",
+                                            "01",
+                                            "-",
+                                            "1.",
+                                            ".5",
+                                            "1e",
+                                            "1e+",
+                                            "+1",
+                                            "0x10",
+                                            "tru",
+                                            "nul",
+                                            "True",
+                                            "NaN",
+                                            "Infinity",
+                                            "1e999",
+                                            "-1e999",
+                                            "\"abc",
+                                            "\"a\nb\"",
+                                            "\"\\x\"",
+                                            "\"\\u12\"",
+                                            "\"\\u12g4\"",
+                                            "\"\\ud800\"",
+                                            "\"\\udc00\"",
+                                            "\"\\ud800\\u0041\"",
+                                            "\"\xff\"",
+                                            "\"\xc0\x80\"",
+                                            "\"\xe0\x80\x80\"",
+                                            "\"\xed\xa0\x80\"",
+                                            "\"\xf4\x90\x80\x80\"",
+                                            "\"\xc3\"",
+                                            "{} trailing",
+                                            "[] []",
+                                            "1 2",
+                                            std::string("[\0]", 3),
+                                            "'a'"};
   for (const std::string& text : invalid) {
     SCOPED_TRACE(text);
     EXPECT_TRUE(nlohmann_refuses(text));
@@ -117,7 +183,8 @@ TEST(JsonRead, RandomNumbersReadAsStrtodReadsThem) {
   char text[64];
   for (int i = 0; i < 20000; ++i) {
     // up to 15 significant digits: correctly rounded, as strtod
-    const double m = mantissa(rng), v = (m < 0 ? m - 1 : m + 1) * std::pow(10.0, exponent(rng));  // |m| in [1, 11)
+    const double m = mantissa(rng),
+                 v = (m < 0 ? m - 1 : m + 1) * std::pow(10.0, exponent(rng));  // |m| in [1, 11)
     std::snprintf(text, sizeof text, "%.*e", i % 15, v);
     const json value = ours(text);
     ASSERT_TRUE(value.is_number_float()) << text;
@@ -142,17 +209,37 @@ std::string printf_shortest(double v) {
 }
 
 TEST(JsonRead, NumberTextIsPrintfsShortestG) {
-  const std::vector<double> fixed = {0,      -0.0,   0.5,   0.1,     -2,     64,    100,    1e6,
-                                     1e9,    1e21,   1e-5,  1.5e-7,  1e-4,   0.001, 123.456, 4294967295.0,
-                                     4294967296.0, 9007199254740993.0, 1.7976931348623157e308,
-                                     5e-324, 2.5,    1e15,  123456789012345678.0};
+  const std::vector<double> fixed = {0,
+                                     -0.0,
+                                     0.5,
+                                     0.1,
+                                     -2,
+                                     64,
+                                     100,
+                                     1e6,
+                                     1e9,
+                                     1e21,
+                                     1e-5,
+                                     1.5e-7,
+                                     1e-4,
+                                     0.001,
+                                     123.456,
+                                     4294967295.0,
+                                     4294967296.0,
+                                     9007199254740993.0,
+                                     1.7976931348623157e308,
+                                     5e-324,
+                                     2.5,
+                                     1e15,
+                                     123456789012345678.0};
   for (double v : fixed) EXPECT_EQ(number_text(v), printf_shortest(v)) << v;
   std::mt19937_64 rng(7);
   std::uniform_int_distribution<int> exponent(-40, 40);
   std::uniform_real_distribution<double> unit(-1, 1);
   int differ = 0;
   for (int i = 0; i < 20000; ++i) {
-    const double v = i % 3 == 0 ? std::round(unit(rng) * 1e6) : unit(rng) * std::pow(10.0, exponent(rng));
+    const double v = i % 3 == 0 ? std::round(unit(rng) * 1e6)
+                                : unit(rng) * std::pow(10.0, exponent(rng));
     if (number_text(v) != printf_shortest(v)) ++differ;
     ASSERT_EQ(std::strtod(number_text(v).c_str(), nullptr), v) << number_text(v);  // always reads back
   }

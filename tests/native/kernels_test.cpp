@@ -34,8 +34,9 @@ std::size_t pick(std::mt19937& rng, std::size_t lo, std::size_t hi) {
 // they are, i.e. where Winograd does not fit).
 void ExpectPackedOnceMatchesPerCall(const Conv2dGeometry& g, std::size_t n, const std::vector<float>& in,
                                     const std::vector<float>& weight, const std::vector<float>& bias,
-                                    bool relu, const std::vector<float>& fast, std::vector<float>& scratch,
-                                    const std::string& params, std::vector<float>& packed) {
+                                    bool relu, const std::vector<float>& fast,
+                                    std::vector<float>& scratch, const std::string& params,
+                                    std::vector<float>& packed) {
   packed.assign(conv2d_packed_floats(g), kNaN);
   ASSERT_EQ(packed.empty(), !conv2d_winograd_fits(g)) << params;
   conv2d_pack_f32_vec4(g, weight.data(), packed.data());
@@ -135,7 +136,10 @@ TEST(Kernels, Conv2dBatchFastMatchesReferenceOn300RandomShapes) {
   const std::size_t shipped[][4] = {{1, 28, 28, 8}, {8, 14, 14, 16}, {16, 7, 7, 16}};  // IC H W OC
   for (const auto& s : shipped) {
     Conv2dGeometry g{};
-    g.ic = s[0]; g.h = g.oh = s[1]; g.w = g.ow = s[2]; g.oc = s[3];
+    g.ic = s[0];
+    g.h = g.oh = s[1];
+    g.w = g.ow = s[2];
+    g.oc = s[3];
     g.win.kh = g.win.kw = 3;
     g.win.pad_top = g.win.pad_left = g.win.pad_bottom = g.win.pad_right = 1;
     cases.push_back({g, 37});
@@ -156,7 +160,8 @@ TEST(Kernels, Conv2dBatchFastMatchesReferenceOn300RandomShapes) {
     std::vector<float> ref(n * out_size, kNaN), fast(ref.size(), kNaN);
     std::vector<float> scratch(conv2d_batch_scratch_floats(g, n), kNaN);
     conv2d_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), relu, ref.data());
-    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, fast.data(), scratch.data());
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, fast.data(),
+                          scratch.data());
     ASSERT_TRUE(close(fast, ref, params));
     // each sample gets the same bits as when it runs alone (predict = predictBatch)
     std::vector<float> alone(out_size, kNaN), scratch1(conv2d_batch_scratch_floats(g, 1), kNaN);
@@ -179,7 +184,10 @@ TEST(Kernels, Conv2dReluMaxpoolFusedMatchesReferenceOn200RandomShapes) {
   const std::size_t shipped[][4] = {{1, 28, 28, 8}, {8, 14, 14, 16}, {16, 7, 7, 16}};  // IC H W OC
   for (const auto& s : shipped) {
     Conv2dGeometry g{};
-    g.ic = s[0]; g.h = g.oh = s[1]; g.w = g.ow = s[2]; g.oc = s[3];
+    g.ic = s[0];
+    g.h = g.oh = s[1];
+    g.w = g.ow = s[2];
+    g.oc = s[3];
     g.win.kh = g.win.kw = 3;
     g.win.sh = g.win.sw = 1;
     g.win.pad_top = g.win.pad_left = g.win.pad_bottom = g.win.pad_right = 1;
@@ -198,12 +206,17 @@ TEST(Kernels, Conv2dReluMaxpoolFusedMatchesReferenceOn200RandomShapes) {
   }
   for (std::size_t trial = 0; trial < cases.size(); ++trial) {
     const auto& [g, n] = cases[trial];
-    const std::string params = "trial " + std::to_string(trial) + " n=" + std::to_string(n) + " " + describe(g);
+    const std::string params = "trial " + std::to_string(trial) + " n=" + std::to_string(n) + " " +
+                               describe(g);
     const auto in = random_values(rng, n * g.ic * g.h * g.w);
     const auto weight = random_values(rng, g.oc * g.ic * g.win.kh * g.win.kw);
     const auto bias = random_values(rng, g.oc);
     Pool2dGeometry pg{};
-    pg.c = g.oc; pg.h = g.oh; pg.w = g.ow; pg.oh = g.oh / 2; pg.ow = g.ow / 2;
+    pg.c = g.oc;
+    pg.h = g.oh;
+    pg.w = g.ow;
+    pg.oh = g.oh / 2;
+    pg.ow = g.ow / 2;
     pg.win.kh = pg.win.kw = pg.win.sh = pg.win.sw = 2;
     const std::size_t map = g.oc * g.oh * g.ow, pooled = g.oc * pg.oh * pg.ow;
     std::vector<float> conv(n * map, kNaN), steps(n * pooled, kNaN), ref(n * pooled, kNaN),
@@ -225,7 +238,8 @@ TEST(Kernels, Conv2dReluMaxpoolFusedMatchesReferenceOn200RandomShapes) {
       ASSERT_EQ(alone[j], fast[s * pooled + j]) << params << " sample " << s << " index " << j;
     // and the fast fused kernel = the fast conv + ReLU, then pooled, bit for bit
     std::vector<float> fast_conv(n * map, kNaN), fast_steps(n * pooled, kNaN);
-    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), true, fast_conv.data(), scratch.data());
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), true, fast_conv.data(),
+                          scratch.data());
     for (std::size_t s2 = 0; s2 < n; ++s2)
       pool2d_f32_scalar(PoolKind::max, pg, fast_conv.data() + s2 * map, fast_steps.data() + s2 * pooled);
     for (std::size_t j = 0; j < fast.size(); ++j)
@@ -271,17 +285,23 @@ TEST(Kernels, Conv2dOneInputChannelFastMatchesReferenceOn300RandomShapes) {
     std::vector<float> ref(n * map, kNaN), fast(n * map, kNaN), alone(map, kNaN);
     std::vector<float> scratch(conv2d_batch_scratch_floats(g, n), kNaN);
     conv2d_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), relu, ref.data());
-    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, fast.data(), scratch.data());
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, fast.data(),
+                          scratch.data());
     ASSERT_TRUE(close(fast, ref, params));
     conv2d_batch_f32_vec4(g, 1, in.data() + (n - 1) * g.h * g.w, weight.data(), bias.data(), relu,
                           alone.data(), scratch.data());
     for (std::size_t j = 0; j < map; ++j)
       ASSERT_EQ(alone[j], fast[(n - 1) * map + j]) << params << " last sample alone, index " << j;
     std::vector<float> packed;
-    ASSERT_NO_FATAL_FAILURE(ExpectPackedOnceMatchesPerCall(g, n, in, weight, bias, relu, fast, scratch, params, packed));
+    ASSERT_NO_FATAL_FAILURE(
+        ExpectPackedOnceMatchesPerCall(g, n, in, weight, bias, relu, fast, scratch, params, packed));
     if (!conv2d_fuses_maxpool2x2(g)) continue;
     Pool2dGeometry pg{};
-    pg.c = g.oc; pg.h = g.oh; pg.w = g.ow; pg.oh = g.oh / 2; pg.ow = g.ow / 2;
+    pg.c = g.oc;
+    pg.h = g.oh;
+    pg.w = g.ow;
+    pg.oh = g.oh / 2;
+    pg.ow = g.ow / 2;
     pg.win.kh = pg.win.kw = pg.win.sh = pg.win.sw = 2;
     const std::size_t pooled = g.oc * pg.oh * pg.ow;
     std::vector<float> pref(n * pooled, kNaN), pfast(n * pooled, kNaN), palone(pooled, kNaN),
@@ -293,12 +313,15 @@ TEST(Kernels, Conv2dOneInputChannelFastMatchesReferenceOn300RandomShapes) {
     conv2d_relu_maxpool2x2_batch_f32_vec4(g, 1, in.data() + (n - 1) * g.h * g.w, weight.data(),
                                           bias.data(), palone.data(), scratch.data());
     for (std::size_t j = 0; j < pooled; ++j)
-      ASSERT_EQ(palone[j], pfast[(n - 1) * pooled + j]) << params << " pooled, last sample alone, index " << j;
-    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), true, relu_maps.data(), scratch.data());
+      ASSERT_EQ(palone[j], pfast[(n - 1) * pooled + j])
+          << params << " pooled, last sample alone, index " << j;
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), true, relu_maps.data(),
+                          scratch.data());
     for (std::size_t s = 0; s < n; ++s)
       pool2d_f32_scalar(PoolKind::max, pg, relu_maps.data() + s * map, steps.data() + s * pooled);
     for (std::size_t j = 0; j < pfast.size(); ++j)
-      ASSERT_EQ(pfast[j], steps[j]) << params << " index " << j << ": pooled vs fast conv + ReLU then pool";
+      ASSERT_EQ(pfast[j], steps[j]) << params << " index " << j
+                                    << ": pooled vs fast conv + ReLU then pool";
   }
   EXPECT_GT(fitted, 100) << "too few shapes reached the one-channel tile";
 }
@@ -306,7 +329,8 @@ TEST(Kernels, Conv2dOneInputChannelFastMatchesReferenceOn300RandomShapes) {
 // 3×3 stride 1 with 8-20 input channels (conv2d_winograd_f2x2_3x3_4x8_vec4 and its pooled twin):
 // maps of 1-20 × 1-20 (odd sizes: tiles past the map), any padding, channels past the 4-row
 // bands, batches of 1-4. Against the reference (the transforms round differently, within the
-// tolerance), a sample alone = in its batch bit for bit, pooled = compact + ReLU then pooled bit for bit.
+// tolerance), a sample alone = in its batch bit for bit, pooled = compact + ReLU then pooled bit for
+// bit.
 TEST(Kernels, Conv2dWinogradFastMatchesReferenceOn200RandomShapes) {
   std::mt19937 rng(20261204);
   int fitted = 0;
@@ -338,7 +362,8 @@ TEST(Kernels, Conv2dWinogradFastMatchesReferenceOn200RandomShapes) {
     std::vector<float> ref(n * map, kNaN), fast(n * map, kNaN), alone(map, kNaN);
     std::vector<float> scratch(conv2d_batch_scratch_floats(g, n), kNaN);
     conv2d_batch_f32_scalar(g, n, in.data(), weight.data(), bias.data(), relu, ref.data());
-    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, fast.data(), scratch.data());
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), relu, fast.data(),
+                          scratch.data());
     ASSERT_TRUE(close(fast, ref, params));
     std::vector<float> scratch1(conv2d_batch_scratch_floats(g, 1), kNaN);
     conv2d_batch_f32_vec4(g, 1, in.data() + (n - 1) * in_size, weight.data(), bias.data(), relu,
@@ -347,10 +372,15 @@ TEST(Kernels, Conv2dWinogradFastMatchesReferenceOn200RandomShapes) {
       ASSERT_EQ(alone[j], fast[(n - 1) * map + j]) << params << " last sample alone, index " << j;
     fitted += conv2d_winograd_fits(g);
     std::vector<float> packed;
-    ASSERT_NO_FATAL_FAILURE(ExpectPackedOnceMatchesPerCall(g, n, in, weight, bias, relu, fast, scratch, params, packed));
+    ASSERT_NO_FATAL_FAILURE(
+        ExpectPackedOnceMatchesPerCall(g, n, in, weight, bias, relu, fast, scratch, params, packed));
     if (!conv2d_fuses_maxpool2x2(g)) continue;
     Pool2dGeometry pg{};
-    pg.c = g.oc; pg.h = g.oh; pg.w = g.ow; pg.oh = g.oh / 2; pg.ow = g.ow / 2;
+    pg.c = g.oc;
+    pg.h = g.oh;
+    pg.w = g.ow;
+    pg.oh = g.oh / 2;
+    pg.ow = g.ow / 2;
     pg.win.kh = pg.win.kw = pg.win.sh = pg.win.sw = 2;
     const std::size_t pooled = g.oc * pg.oh * pg.ow;
     std::vector<float> pref(n * pooled, kNaN), pfast(n * pooled, kNaN), palone(pooled, kNaN),
@@ -362,12 +392,15 @@ TEST(Kernels, Conv2dWinogradFastMatchesReferenceOn200RandomShapes) {
     conv2d_relu_maxpool2x2_batch_f32_vec4(g, 1, in.data() + (n - 1) * in_size, weight.data(),
                                           bias.data(), palone.data(), scratch1.data());
     for (std::size_t j = 0; j < pooled; ++j)
-      ASSERT_EQ(palone[j], pfast[(n - 1) * pooled + j]) << params << " pooled, last sample alone, index " << j;
-    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), true, relu_maps.data(), scratch.data());
+      ASSERT_EQ(palone[j], pfast[(n - 1) * pooled + j])
+          << params << " pooled, last sample alone, index " << j;
+    conv2d_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), true, relu_maps.data(),
+                          scratch.data());
     for (std::size_t s = 0; s < n; ++s)
       pool2d_f32_scalar(PoolKind::max, pg, relu_maps.data() + s * map, steps.data() + s * pooled);
     for (std::size_t j = 0; j < pfast.size(); ++j)
-      ASSERT_EQ(pfast[j], steps[j]) << params << " index " << j << ": pooled vs fast conv + ReLU then pool";
+      ASSERT_EQ(pfast[j], steps[j]) << params << " index " << j
+                                    << ": pooled vs fast conv + ReLU then pool";
     std::vector<float> ppacked(n * pooled, kNaN);
     conv2d_relu_maxpool2x2_batch_f32_vec4(g, n, in.data(), weight.data(), bias.data(), ppacked.data(),
                                           scratch.data(), packed.empty() ? nullptr : packed.data());
@@ -381,8 +414,7 @@ TEST(Kernels, GemmBiasFastMatchesReferenceOn200RandomShapes) {
   std::mt19937 rng(23);
   for (int trial = 0; trial < 200; ++trial) {
     const std::size_t m = pick(rng, 1, 17), n = pick(rng, 1, 40), k = pick(rng, 1, 30);
-    const std::size_t lda = k + pick(rng, 0, 3), ldb = n + pick(rng, 0, 3),
-                      ldc = n + pick(rng, 0, 3);
+    const std::size_t lda = k + pick(rng, 0, 3), ldb = n + pick(rng, 0, 3), ldc = n + pick(rng, 0, 3);
     const auto a = random_values(rng, m * lda), b = random_values(rng, k * ldb),
                bias = random_values(rng, m);
     std::vector<float> ref(m * ldc, kNaN), fast(ref.size(), kNaN);
@@ -391,7 +423,8 @@ TEST(Kernels, GemmBiasFastMatchesReferenceOn200RandomShapes) {
     // only the M×N cells are written: the padding columns stay NaN in both
     for (std::size_t i = 0; i < m; ++i)
       for (std::size_t j = n; j < ldc; ++j) {
-        ASSERT_TRUE(std::isnan(fast[i * ldc + j])) << "trial " << trial << " wrote C[" << i << "][" << j << "]";
+        ASSERT_TRUE(std::isnan(fast[i * ldc + j]))
+            << "trial " << trial << " wrote C[" << i << "][" << j << "]";
         fast[i * ldc + j] = ref[i * ldc + j] = 0;
       }
     std::ostringstream params;
@@ -405,8 +438,7 @@ TEST(Kernels, GemmFastMatchesReferenceOn200RandomShapes) {
   std::mt19937 rng(7);
   for (int trial = 0; trial < 200; ++trial) {
     const std::size_t m = pick(rng, 1, 17), n = pick(rng, 1, 40), k = pick(rng, 1, 30);
-    const std::size_t lda = k + pick(rng, 0, 3), ldb = n + pick(rng, 0, 3),
-                      ldc = n + pick(rng, 0, 3);
+    const std::size_t lda = k + pick(rng, 0, 3), ldb = n + pick(rng, 0, 3), ldc = n + pick(rng, 0, 3);
     const auto a = random_values(rng, m * lda), b = random_values(rng, k * ldb);
     auto ref = random_values(rng, m * ldc);  // C is accumulated into
     auto fast = ref;
@@ -438,9 +470,9 @@ TEST(Kernels, Pool2dFastMatchesReferenceOn300RandomShapes) {
       pool2d_f32_scalar(kind, g, in.data(), ref.data());
       pool2d_f32_vec4(kind, g, in.data(), fast.data());
       std::ostringstream params;
-      params << "trial " << trial << (kind == PoolKind::max ? " max" : " average")
-             << " c=" << g.c << " h=" << g.h << " w=" << g.w << " k=" << g.win.kh << "x"
-             << g.win.kw << " s=" << g.win.sh << "x" << g.win.sw;
+      params << "trial " << trial << (kind == PoolKind::max ? " max" : " average") << " c=" << g.c
+             << " h=" << g.h << " w=" << g.w << " k=" << g.win.kh << "x" << g.win.kw << " s=" << g.win.sh
+             << "x" << g.win.sw;
       ASSERT_TRUE(close(fast, ref, params.str()));
     }
   }
@@ -450,13 +482,13 @@ TEST(Kernels, DenseFastMatchesReferenceOn200RandomShapes) {
   std::mt19937 rng(13);
   for (int trial = 0; trial < 200; ++trial) {
     const std::size_t in = pick(rng, 1, 300), out = pick(rng, 1, 40);
-    const auto x = random_values(rng, in), w = random_values(rng, in * out),
-               b = random_values(rng, out);
+    const auto x = random_values(rng, in), w = random_values(rng, in * out), b = random_values(rng, out);
     std::vector<float> ref(out, kNaN), fast(out, kNaN);
     dense_f32_scalar(in, out, x.data(), w.data(), b.data(), ref.data());
     dense_f32_vec4(in, out, x.data(), w.data(), b.data(), fast.data());
-    ASSERT_TRUE(close(fast, ref, "trial " + std::to_string(trial) + " in=" + std::to_string(in) +
-                                     " out=" + std::to_string(out)));
+    ASSERT_TRUE(close(fast, ref,
+                      "trial " + std::to_string(trial) + " in=" + std::to_string(in) +
+                          " out=" + std::to_string(out)));
   }
 }
 
@@ -512,10 +544,10 @@ TEST(Kernels, Conv2dBackwardFastMatchesReferenceOn200RandomShapes) {
     std::vector<float> din_ref(in.size(), kNaN), din_fast(in.size(), kNaN);
     auto dw_ref = dw0, dw_fast = dw0, db_ref = db0, db_fast = db0;
     std::vector<float> scratch(conv2d_backward_scratch_floats(g), kNaN);
-    conv2d_backward_f32_scalar(g, in.data(), weight.data(), dout.data(), din_ref.data(),
-                               dw_ref.data(), db_ref.data());
-    conv2d_backward_f32_vec4(g, in.data(), weight.data(), dout.data(), din_fast.data(),
-                             dw_fast.data(), db_fast.data(), scratch.data());
+    conv2d_backward_f32_scalar(g, in.data(), weight.data(), dout.data(), din_ref.data(), dw_ref.data(),
+                               db_ref.data());
+    conv2d_backward_f32_vec4(g, in.data(), weight.data(), dout.data(), din_fast.data(), dw_fast.data(),
+                             db_fast.data(), scratch.data());
     const std::string params = "trial " + std::to_string(trial) + " ic=" + std::to_string(g.ic) +
                                " oc=" + std::to_string(g.oc) + " h=" + std::to_string(g.h) +
                                " w=" + std::to_string(g.w) + " k=" + std::to_string(g.win.kh) + "x" +
@@ -539,12 +571,15 @@ TEST(Kernels, GemmNtAndDenseBackwardFastMatchReferenceOn200RandomShapes) {
     ASSERT_TRUE(close(fast, ref, "gemm_nt trial " + std::to_string(trial)));
 
     const std::size_t in = pick(rng, 1, 70), out = pick(rng, 1, 20);
-    const auto x = random_values(rng, in), w = random_values(rng, in * out), dy = random_values(rng, out);
+    const auto x = random_values(rng, in), w = random_values(rng, in * out),
+               dy = random_values(rng, out);
     auto dw_ref = random_values(rng, in * out), db_ref = random_values(rng, out);
     auto dw_fast = dw_ref, db_fast = db_ref;
     std::vector<float> dx_ref(in, kNaN), dx_fast(in, kNaN);
-    dense_backward_f32_scalar(in, out, x.data(), w.data(), dy.data(), dx_ref.data(), dw_ref.data(), db_ref.data());
-    dense_backward_f32_vec4(in, out, x.data(), w.data(), dy.data(), dx_fast.data(), dw_fast.data(), db_fast.data());
+    dense_backward_f32_scalar(in, out, x.data(), w.data(), dy.data(), dx_ref.data(), dw_ref.data(),
+                              db_ref.data());
+    dense_backward_f32_vec4(in, out, x.data(), w.data(), dy.data(), dx_fast.data(), dw_fast.data(),
+                            db_fast.data());
     const std::string params = "dense trial " + std::to_string(trial) + " in=" + std::to_string(in) +
                                " out=" + std::to_string(out);
     ASSERT_TRUE(close(dx_fast, dx_ref, params + " dx"));
@@ -556,7 +591,12 @@ TEST(Kernels, GemmNtAndDenseBackwardFastMatchReferenceOn200RandomShapes) {
 // The reference itself, against values worked out by hand.
 TEST(Kernels, ReferenceConvIsCrossCorrelationWithZeroPadding) {
   Conv2dGeometry g{};
-  g.ic = 1; g.h = 2; g.w = 2; g.oc = 1; g.oh = 2; g.ow = 2;
+  g.ic = 1;
+  g.h = 2;
+  g.w = 2;
+  g.oc = 1;
+  g.oh = 2;
+  g.ow = 2;
   g.win.kh = g.win.kw = 2;
   g.win.pad_top = g.win.pad_left = 1;  // only before: out[0][0] sees in[0][0] at the kernel's corner
   const float in[] = {1, 2, 3, 4}, w[] = {1, 10, 100, 1000}, b[] = {0.5f};
@@ -570,14 +610,19 @@ TEST(Kernels, ReferenceConvIsCrossCorrelationWithZeroPadding) {
 
 TEST(Kernels, ReferencePoolingOverlapping) {
   Pool2dGeometry g{};
-  g.c = 1; g.h = 3; g.w = 3; g.oh = 2; g.ow = 2;
+  g.c = 1;
+  g.h = 3;
+  g.w = 3;
+  g.oh = 2;
+  g.ow = 2;
   g.win.kh = g.win.kw = 2;  // stride 1: windows overlap
   const float in[] = {1, 5, 2, 4, 3, 9, 0, 8, 6};
   float out[4];
   pool2d_f32_scalar(PoolKind::max, g, in, out);
   EXPECT_EQ(std::vector<float>(out, out + 4), (std::vector<float>{5, 9, 8, 9}));
   pool2d_f32_scalar(PoolKind::average, g, in, out);
-  EXPECT_EQ(std::vector<float>(out, out + 4), (std::vector<float>{13 / 4.f, 19 / 4.f, 15 / 4.f, 26 / 4.f}));
+  EXPECT_EQ(std::vector<float>(out, out + 4),
+            (std::vector<float>{13 / 4.f, 19 / 4.f, 15 / 4.f, 26 / 4.f}));
 }
 
 }  // namespace

@@ -32,8 +32,8 @@ TEST(Layers, ReluSigmoidTanhAreElementWise) {
 }
 
 TEST(Layers, SoftmaxIsStableForLargeLogits) {
-  Sequential m = make_model(R"([{"name": "f", "type": "flatten"}, {"name": "p", "type": "softmax"}])",
-                            1, 1, 3);
+  Sequential m = make_model(R"([{"name": "f", "type": "flatten"}, {"name": "p", "type": "softmax"}])", 1,
+                            1, 3);
   const auto p = run(m, {1000, 1001, 1002}, 1);
   const float e1 = std::exp(-1.0f), e2 = std::exp(-2.0f), sum = 1 + e1 + e2;
   EXPECT_FLOAT_EQ(p[0], e2 / sum);
@@ -86,16 +86,16 @@ TEST(Layers, SamePaddingKeepsTheSizeAtStrideOne) {
       1, 7, 8);
   EXPECT_EQ(strided.output_dims(0), (Dims{1, 4, 4}));  // ceil(7/2), ceil(8/2)
   Sequential valid = make_model(
-      R"([{"name": "c", "type": "conv2d", "out_channels": 1, "kernel": 3, "padding": "valid"}])",
-      1, 7, 8);
+      R"([{"name": "c", "type": "conv2d", "out_channels": 1, "kernel": 3, "padding": "valid"}])", 1, 7,
+      8);
   EXPECT_EQ(valid.output_dims(0), (Dims{1, 5, 6}));
 }
 
 TEST(Layers, PoolStrideDefaultsToKernelAndMayOverlap) {
   Sequential m = make_model(R"([{"name": "p", "type": "maxpool2d", "kernel": 2}])", 3, 5, 4);
   EXPECT_EQ(m.output_dims(0), (Dims{3, 2, 2}));
-  Sequential overlap =
-      make_model(R"([{"name": "p", "type": "avgpool2d", "kernel": 3, "stride": 1}])", 1, 3, 4);
+  Sequential overlap = make_model(R"([{"name": "p", "type": "avgpool2d", "kernel": 3, "stride": 1}])", 1,
+                                  3, 4);
   EXPECT_EQ(overlap.output_dims(0), (Dims{1, 1, 2}));
   EXPECT_EQ(run(overlap, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}), (std::vector<float>{6, 7}));
 }

@@ -108,10 +108,13 @@ TEST(Learner, RefusesWrongSizesRatesAndLabels) {
   b.input_values = 99;
   EXPECT_NE(error_of([&] { learner.evaluate(b); }).find("inputs of 25 values"), std::string::npos);
   EXPECT_NE(error_of([&] { learner.step(d.batch(), -1); }).find("learning rate"), std::string::npos);
-  EXPECT_NE(error_of([&] { learner.step(d.batch(), std::nanf("")); }).find("learning rate"), std::string::npos);
+  EXPECT_NE(error_of([&] { learner.step(d.batch(), std::nanf("")); }).find("learning rate"),
+            std::string::npos);
   Data bad(4);
   bad.y[2] = 3;
-  EXPECT_NE(error_of([&] { learner.step(bad.batch(), 0.1f); }).find("label 3 of sample 2 is out of range"),
+  EXPECT_NE(error_of([&] {
+              learner.step(bad.batch(), 0.1f);
+            }).find("label 3 of sample 2 is out of range"),
             std::string::npos);
   EXPECT_NE(error_of([&] { learner.set_schedule(0.1f, 0); }).find("total steps"), std::string::npos);
 }
@@ -119,15 +122,21 @@ TEST(Learner, RefusesWrongSizesRatesAndLabels) {
 TEST(OptimizerKind, ParsesTheTwoNamesAndRefusesOthers) {
   EXPECT_EQ(optimizer_kind("adam"), OptimizerConfig::Kind::adam);
   EXPECT_EQ(optimizer_kind("sgd"), OptimizerConfig::Kind::sgd);
-  EXPECT_EQ(error_of([] { optimizer_kind("lbfgs"); }), "optimizer: expected \"adam\" or \"sgd\", got \"lbfgs\"");
+  EXPECT_EQ(error_of([] { optimizer_kind("lbfgs"); }),
+            "optimizer: expected \"adam\" or \"sgd\", got \"lbfgs\"");
 }
 
 TEST(ClassLabels, WholeNumbersPassOthersAreNamed) {
   EXPECT_EQ(class_labels({0, 1, 7, -1}), (std::vector<std::int32_t>{0, 1, 7, -1}));
-  EXPECT_EQ(error_of([] { class_labels({0, 0.5}); }),
+  EXPECT_EQ(error_of([] {
+              class_labels({0, 0.5});
+            }),
             "labels: label 1 is 0.5, expected a whole number (a class index)");
   EXPECT_NE(error_of([] { class_labels({std::nan("")}); }).find("label 0 is NaN"), std::string::npos);
-  EXPECT_NE(error_of([] { class_labels({0, 1, 4294967296.0}); }).find("label 2 is 4294967296"), std::string::npos);
+  EXPECT_NE(error_of([] {
+              class_labels({0, 1, 4294967296.0});
+            }).find("label 2 is 4294967296"),
+            std::string::npos);
 }
 
 TEST(Numbers, TextIsShortestAndWholeNumbersAreChecked) {
@@ -137,19 +146,23 @@ TEST(Numbers, TextIsShortestAndWholeNumbersAreChecked) {
   EXPECT_EQ(number_text(4294967296.0), "4294967296");
   EXPECT_EQ(number_text(std::numeric_limits<double>::infinity()), "Infinity");
   EXPECT_EQ(whole_number(3, 1, 5, "x"), 3);
-  EXPECT_EQ(error_of([] { whole_number(2.5, 1, 5, "x"); }), "x must be a whole number from 1 to 5, got 2.5");
+  EXPECT_EQ(error_of([] { whole_number(2.5, 1, 5, "x"); }),
+            "x must be a whole number from 1 to 5, got 2.5");
   EXPECT_EQ(error_of([] { whole_number(6, 1, 5, "x"); }), "x must be a whole number from 1 to 5, got 6");
   EXPECT_EQ(sample_count(4), 4u);
-  EXPECT_EQ(error_of([] { sample_count(0); }), "inputs: n must be a whole number of samples >= 1, got n = 0");
+  EXPECT_EQ(error_of([] { sample_count(0); }),
+            "inputs: n must be a whole number of samples >= 1, got n = 0");
   EXPECT_NE(error_of([] { sample_count(2.5); }).find("n = 2.5"), std::string::npos);
 }
 
 TEST(Jets, CheckedRequestRefusesBadCountsAndSeedsAndGivesTheSameImages) {
   for (double count : {0.0, 1.5, -1.0, 100001.0, std::nan("")})
-    EXPECT_NE(error_of([&] { generate_jets_checked(count, 1); }).find("generateJets: count"), std::string::npos)
+    EXPECT_NE(error_of([&] { generate_jets_checked(count, 1); }).find("generateJets: count"),
+              std::string::npos)
         << count;
   for (double seed : {-1.0, 0.5, 4294967296.0})
-    EXPECT_NE(error_of([&] { generate_jets_checked(2, seed); }).find("generateJets: seed"), std::string::npos)
+    EXPECT_NE(error_of([&] { generate_jets_checked(2, seed); }).find("generateJets: seed"),
+              std::string::npos)
         << seed;
   const Dataset a = generate_jets_checked(3, 4294967295.0), b = generate_jets(3, 4294967295u);
   EXPECT_EQ(a.images, b.images);

@@ -6,10 +6,10 @@
 namespace convscope {
 namespace {
 
-using testing::Matrix;
 using testing::channel_of;
 using testing::flat;
 using testing::make_model;
+using testing::Matrix;
 using testing::set_param;
 
 // The slides' O and X ("CNN for Image Classification"), filter ("Backup") and bias: the fixture.
@@ -85,8 +85,7 @@ TEST_P(Lecture, XImageMatchesTheFilterAlongItsAntiDiagonal) {
 
 TEST_P(Lecture, PaddingSlide) {
   Sequential m = make_model(
-      R"([{"name": "conv", "type": "conv2d", "out_channels": 1, "kernel": 3, "padding": 1}])", 1,
-      6, 6);
+      R"([{"name": "conv", "type": "conv2d", "out_channels": 1, "kernel": 3, "padding": 1}])", 1, 6, 6);
   set_param(m, "conv.weight", {1, 0, -1, 1, 0, -1, 1, 0, -1});  // vertical-edge filter
   set_param(m, "conv.bias", {0});
   // clang-format off
@@ -114,8 +113,7 @@ TEST_P(Lecture, PaddingSlide) {
 
 TEST_P(Lecture, StrideTwoSkipsEveryOtherPosition) {
   Sequential m = make_model(
-      R"([{"name": "conv", "type": "conv2d", "out_channels": 1, "kernel": 3, "stride": 2}])", 1,
-      6, 6);
+      R"([{"name": "conv", "type": "conv2d", "out_channels": 1, "kernel": 3, "stride": 2}])", 1, 6, 6);
   set_param(m, "conv.weight", kAntiDiagonal);
   set_param(m, "conv.bias", {kBias});
   const auto x = flat(kO);
@@ -127,8 +125,8 @@ TEST_P(Lecture, StrideTwoSkipsEveryOtherPosition) {
 TEST_P(Lecture, RgbImageNeedsThreeKernelLayersSummedPlusBias) {
   // Slide "CNN image channel": one filter with a 3x3 kernel per channel; the feature map is
   // the sum of the three channel results plus one bias.
-  Sequential m = make_model(
-      R"([{"name": "conv", "type": "conv2d", "out_channels": 1, "kernel": 3}])", 3, 4, 4);
+  Sequential m = make_model(R"([{"name": "conv", "type": "conv2d", "out_channels": 1, "kernel": 3}])", 3,
+                            4, 4);
   std::vector<float> image(3 * 16), weight(27);
   for (std::size_t i = 0; i < image.size(); ++i) image[i] = static_cast<float>((i * 7) % 5);
   for (std::size_t i = 0; i < weight.size(); ++i) weight[i] = static_cast<float>(i % 3) - 1;
@@ -146,8 +144,7 @@ TEST_P(Lecture, RgbImageNeedsThreeKernelLayersSummedPlusBias) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Kernels, Lecture,
-                         ::testing::Values(Kernels::fast, Kernels::reference),
+INSTANTIATE_TEST_SUITE_P(Kernels, Lecture, ::testing::Values(Kernels::fast, Kernels::reference),
                          [](const ::testing::TestParamInfo<Kernels>& kernel) {
                            return kernel.param == Kernels::fast ? "fast" : "reference";
                          });

@@ -17,10 +17,8 @@ std::vector<std::uint8_t> header(std::uint32_t magic, std::vector<std::uint32_t>
 
 std::string error_of(const std::vector<std::uint8_t>& b, bool images) {
   try {
-    if (images)
-      parse_idx_images(b.data(), b.size(), "f");
-    else
-      parse_idx_labels(b.data(), b.size(), "f");
+    if (images) parse_idx_images(b.data(), b.size(), "f");
+    else parse_idx_labels(b.data(), b.size(), "f");
   } catch (const Error& e) {
     return e.what();
   }

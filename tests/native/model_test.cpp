@@ -59,9 +59,8 @@ std::string arch_error(const std::string& json) {
 }
 
 std::string with_layers(const std::string& layers, int c = 1, int h = 8, int w = 8) {
-  return R"({"input": {"channels": )" + std::to_string(c) + R"(, "height": )" +
-         std::to_string(h) + R"(, "width": )" + std::to_string(w) + R"(}, "layers": )" + layers +
-         "}";
+  return R"({"input": {"channels": )" + std::to_string(c) + R"(, "height": )" + std::to_string(h) +
+         R"(, "width": )" + std::to_string(w) + R"(}, "layers": )" + layers + "}";
 }
 
 #define EXPECT_HAS(haystack, needle) EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
@@ -171,8 +170,8 @@ TEST(Model, RefusesParametersTheFileDoesNotHoldBeforeAllocatingThem) {
   auto f = parts();
   // 64 M weights: allowed per tensor, but the file has no such tensor.
   f.metadata["architecture"] = with_layers(
-      R"([{"name": "f", "type": "flatten"}, {"name": "d", "type": "dense", "out_features": 1024}])",
-      16, 64, 64);
+      R"([{"name": "f", "type": "flatten"}, {"name": "d", "type": "dense", "out_features": 1024}])", 16,
+      64, 64);
   EXPECT_HAS(load_error(f), "d.weight: missing tensor (the architecture needs shape [1024,65536])");
   // 2^40 weights: refused by size, never allocated.
   f.metadata["architecture"] = with_layers(
@@ -187,7 +186,8 @@ TEST(Architecture, RefusesUnknownLayerType) {
 }
 
 TEST(Architecture, RefusesDuplicateLayerNames) {
-  EXPECT_HAS(arch_error(with_layers(R"([{"name": "a", "type": "relu"}, {"name": "a", "type": "tanh"}])")),
+  EXPECT_HAS(arch_error(
+                 with_layers(R"([{"name": "a", "type": "relu"}, {"name": "a", "type": "tanh"}])")),
              "duplicate layer name \"a\"");
 }
 
@@ -198,7 +198,8 @@ TEST(Architecture, RefusesStrideZero) {
 }
 
 TEST(Architecture, RefusesKernelLargerThanItsInput) {
-  EXPECT_HAS(arch_error(with_layers(R"([{"name": "c", "type": "conv2d", "out_channels": 1, "kernel": 9}])")),
+  EXPECT_HAS(arch_error(
+                 with_layers(R"([{"name": "c", "type": "conv2d", "out_channels": 1, "kernel": 9}])")),
              "c: kernel 9 is larger than its input 8");
   EXPECT_HAS(arch_error(with_layers(R"([{"name": "p", "type": "maxpool2d", "kernel": [2, 9]}])")),
              "p: kernel 9 is larger than its input 8");
@@ -208,13 +209,15 @@ TEST(Architecture, RefusesNegativePadding) {
   EXPECT_HAS(arch_error(with_layers(
                  R"([{"name": "c", "type": "conv2d", "out_channels": 1, "kernel": 3, "padding": -1}])")),
              "c.padding: -1 is out of range");
-  EXPECT_HAS(arch_error(with_layers(
-                 R"([{"name": "c", "type": "conv2d", "out_channels": 1, "kernel": 3, "padding": "full"}])")),
-             "c.padding: expected an integer");
+  EXPECT_HAS(
+      arch_error(with_layers(
+          R"([{"name": "c", "type": "conv2d", "out_channels": 1, "kernel": 3, "padding": "full"}])")),
+      "c.padding: expected an integer");
 }
 
 TEST(Architecture, RefusesZeroChannels) {
-  EXPECT_HAS(arch_error(with_layers(R"([{"name": "c", "type": "conv2d", "out_channels": 0, "kernel": 3}])")),
+  EXPECT_HAS(arch_error(
+                 with_layers(R"([{"name": "c", "type": "conv2d", "out_channels": 0, "kernel": 3}])")),
              "c.out_channels: 0 is out of range");
   EXPECT_HAS(arch_error(with_layers(R"([{"name": "r", "type": "relu"}])", 0)),
              "architecture.input.channels: 0 is out of range");
@@ -225,7 +228,8 @@ TEST(Architecture, RefusesMissingHyperparameters) {
              "c: missing \"out_channels\"");
   EXPECT_HAS(arch_error(with_layers(R"([{"name": "d", "type": "dense"}])")), "missing \"out_features\"");
   EXPECT_HAS(arch_error(with_layers(R"([{"type": "relu"}])")), "layers[0]: missing \"name\"");
-  EXPECT_HAS(arch_error(with_layers(R"([{"name": "c", "type": "conv2d", "out_channels": 1, "kernel": 2.5}])")),
+  EXPECT_HAS(arch_error(
+                 with_layers(R"([{"name": "c", "type": "conv2d", "out_channels": 1, "kernel": 2.5}])")),
              "c.kernel: expected an integer");
 }
 
@@ -254,8 +258,9 @@ TEST(Architecture, RefusesMissingOrEmptyPieces) {
 }
 
 TEST(Architecture, RefusesOutputsTooLargeToAllocate) {
-  EXPECT_HAS(arch_error(with_layers(
-                 R"([{"name": "c", "type": "conv2d", "out_channels": 65536, "kernel": 1}])", 1, 4096, 4096)),
+  EXPECT_HAS(arch_error(
+                 with_layers(R"([{"name": "c", "type": "conv2d", "out_channels": 65536, "kernel": 1}])",
+                             1, 4096, 4096)),
              "c output: [65536,4096,4096] is too large");
 }
 

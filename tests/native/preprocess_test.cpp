@@ -152,14 +152,16 @@ TEST(Preprocess, FindsTheBoundingBoxWhereverTheInkIs) {
       const std::size_t height = 1 + next(40);
       Canvas c(width, height);
       const std::size_t dots = 1 + next(4);
-      for (std::size_t d = 0; d < dots; ++d) c.px[next(height) * width + next(width)] = static_cast<std::uint8_t>(1 + next(255));
-      if (trial % 4 == 0) c.px[next(height) * width] = 200;                  // first column
-      if (trial % 4 == 1) c.px[next(height) * width + width - 1] = 200;      // last column
+      for (std::size_t d = 0; d < dots; ++d)
+        c.px[next(height) * width + next(width)] = static_cast<std::uint8_t>(1 + next(255));
+      if (trial % 4 == 0) c.px[next(height) * width] = 200;              // first column
+      if (trial % 4 == 1) c.px[next(height) * width + width - 1] = 200;  // last column
       std::size_t x0 = width, x1 = 0, y0 = height, y1 = 0;
       for (std::size_t y = 0; y < height; ++y)
         for (std::size_t x = 0; x < width; ++x)
           if (c.px[y * width + x]) {
-            x0 = std::min(x0, x), x1 = std::max(x1, x + 1), y0 = std::min(y0, y), y1 = std::max(y1, y + 1);
+            x0 = std::min(x0, x), x1 = std::max(x1, x + 1), y0 = std::min(y0, y),
+            y1 = std::max(y1, y + 1);
           }
       Canvas box(x1 - x0, y1 - y0);
       for (std::size_t y = y0; y < y1; ++y)
@@ -271,8 +273,7 @@ TEST(Preprocess, RefusesWrongSizes) {
   c.fill(2, 2, 3, 3);
   EXPECT_EQ(error_of(c, 100, 10, 9), "preprocess: 10×9 pixels need 90 bytes, got 100");
   EXPECT_EQ(error_of(c, 100, 0, 10), "preprocess: width and height must be 1..8192, got 0×10");
-  EXPECT_EQ(error_of(c, 100, 10, 100000),
-            "preprocess: width and height must be 1..8192, got 10×100000");
+  EXPECT_EQ(error_of(c, 100, 10, 100000), "preprocess: width and height must be 1..8192, got 10×100000");
 }
 
 }  // namespace

@@ -46,9 +46,7 @@ void* operator new(std::size_t size) {
 }
 void* operator new[](std::size_t size) { return operator new(size); }
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return probe_alloc(size); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-  return probe_alloc(size);
-}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return probe_alloc(size); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
@@ -84,8 +82,7 @@ std::vector<std::uint8_t> with_length(std::uint64_t length, const std::string& t
 std::vector<std::uint8_t> zeros(std::size_t n) { return std::vector<std::uint8_t>(n, 0); }
 
 // Reads `bytes`; the read must throw convscope::Error whose message holds every word.
-void expect_refused(const std::vector<std::uint8_t>& bytes,
-                    std::initializer_list<const char*> words) {
+void expect_refused(const std::vector<std::uint8_t>& bytes, std::initializer_list<const char*> words) {
   try {
     read_safetensors(bytes.data(), bytes.size());
     ADD_FAILURE() << "read_safetensors accepted a bad file";
@@ -151,10 +148,11 @@ TEST(Safetensors, RoundTripModelWithMetadata) {
   file.tensors.push_back(weight);
   file.tensors.push_back({"conv1.bias", {2}, {-2.0f, 0.25f}});
   const float inf = std::numeric_limits<float>::infinity();
-  file.tensors.push_back({"specials", {6},
-                          {-0.0f, inf, -inf, std::numeric_limits<float>::quiet_NaN(),
-                           std::numeric_limits<float>::denorm_min(),
-                           std::numeric_limits<float>::max()}});
+  file.tensors.push_back(
+      {"specials",
+       {6},
+       {-0.0f, inf, -inf, std::numeric_limits<float>::quiet_NaN(),
+        std::numeric_limits<float>::denorm_min(), std::numeric_limits<float>::max()}});
   expect_same(file, round_trip(file));
 }
 
@@ -192,7 +190,8 @@ TEST(Safetensors, RoundTripZeroElementTensorAndEmptyFile) {
 TEST(Safetensors, IndexPointsIntoTheFileAndCopiesTheSameBits) {
   Safetensors file;
   file.metadata["format"] = "convscope/1";
-  file.tensors.push_back({"w", {2, 3}, {1.5f, -0.0f, std::numeric_limits<float>::quiet_NaN(), 3e-41f, -7.0f, 1e30f}});
+  file.tensors.push_back(
+      {"w", {2, 3}, {1.5f, -0.0f, std::numeric_limits<float>::quiet_NaN(), 3e-41f, -7.0f, 1e30f}});
   file.tensors.push_back({"empty", {0}, {}});
   file.tensors.push_back({"b", {}, {0.125f}});
   const std::vector<std::uint8_t> written = write_safetensors(file);
@@ -252,11 +251,11 @@ TEST(Safetensors, WriterLayoutIsLengthHeaderPaddedDataLittleEndian) {
 TEST(Safetensors, ReadsHandBuiltFileUnaligned) {
   // Header of odd length, so the data area is unaligned; and the whole file starts at an odd
   // address too. Tensors listed out of offset order in the JSON; extra keys ignored.
-  const std::vector<std::uint8_t> file = assemble(
-      R"({"b":{"dtype":"F32","shape":[],"data_offsets":[8,12]},)"
-      R"("__metadata__":{"format":"pt"},)"
-      R"("a":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"extra":true}})",
-      {0, 0, 0x80, 0x3F, 0, 0, 0, 0xC0, 0, 0, 0x20, 0x41});
+  const std::vector<std::uint8_t> file =
+      assemble(R"({"b":{"dtype":"F32","shape":[],"data_offsets":[8,12]},)"
+               R"("__metadata__":{"format":"pt"},)"
+               R"("a":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"extra":true}})",
+               {0, 0, 0x80, 0x3F, 0, 0, 0, 0xC0, 0, 0, 0x20, 0x41});
   std::vector<std::uint8_t> shifted(1, 0xAA);
   shifted.insert(shifted.end(), file.begin(), file.end());
   const Safetensors st = read_safetensors(shifted.data() + 1, file.size());
@@ -339,8 +338,8 @@ TEST(SafetensorsRefuses, TensorEntryWrongTypes) {
                  {"'w'", "shape"});
   for (const char* offsets : {"[0]", "[0,4,8]", "\"0-4\"", "[0,\"4\"]", "[-4,4]", "[0,4.0]"}) {
     SCOPED_TRACE(offsets);
-    expect_refused(assemble(std::string(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":)") +
-                                offsets + "}}",
+    expect_refused(assemble(std::string(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":)") + offsets +
+                                "}}",
                             zeros(4)),
                    {"'w'", "data_offsets"});
   }
@@ -357,8 +356,7 @@ TEST(SafetensorsRefuses, DtypeOtherThanF32) {
 }
 
 TEST(SafetensorsRefuses, NegativeDim) {
-  expect_refused(assemble(R"({"w":{"dtype":"F32","shape":[2,-1],"data_offsets":[0,4]}})",
-                          zeros(4)),
+  expect_refused(assemble(R"({"w":{"dtype":"F32","shape":[2,-1],"data_offsets":[0,4]}})", zeros(4)),
                  {"'w'", "shape", "-1", "non-negative integer"});
 }
 
@@ -383,26 +381,23 @@ TEST(SafetensorsRefuses, ElementCountOverflow) {
                zeros(4)),
       {"'w'", "overflow"});
   // 2^64 and beyond is not even a uint64: nlohmann reads it as a float
-  expect_refused(
-      assemble(R"({"w":{"dtype":"F32","shape":[18446744073709551616],"data_offsets":[0,4]}})",
-               zeros(4)),
-      {"'w'", "shape"});
+  expect_refused(assemble(R"({"w":{"dtype":"F32","shape":[18446744073709551616],"data_offsets":[0,4]}})",
+                          zeros(4)),
+                 {"'w'", "shape"});
 }
 
 TEST(SafetensorsRefuses, ShapeLargerThanDataArea) {
   // 2^50 elements: no overflow, but 2^52 bytes cannot be in an 8-byte data area
-  expect_refused(
-      assemble(R"({"w":{"dtype":"F32","shape":[1048576,1048576,1024],"data_offsets":[0,8]}})",
-               zeros(8)),
-      {"'w'", "shape", "bytes", "data area"});
+  expect_refused(assemble(R"({"w":{"dtype":"F32","shape":[1048576,1048576,1024],"data_offsets":[0,8]}})",
+                          zeros(8)),
+                 {"'w'", "shape", "bytes", "data area"});
 }
 
 TEST(SafetensorsRefuses, HugeShapeWithoutAllocating) {
   const std::vector<std::uint8_t> bytes = assemble(
-      R"({"w":{"dtype":"F32","shape":[1099511627776,1099511627776],"data_offsets":[0,4]}})",
-      zeros(4));
-  const std::vector<std::uint8_t> big = assemble(
-      R"({"w":{"dtype":"F32","shape":[1048576,1048576],"data_offsets":[0,4]}})", zeros(4));
+      R"({"w":{"dtype":"F32","shape":[1099511627776,1099511627776],"data_offsets":[0,4]}})", zeros(4));
+  const std::vector<std::uint8_t> big =
+      assemble(R"({"w":{"dtype":"F32","shape":[1048576,1048576],"data_offsets":[0,4]}})", zeros(4));
   for (const std::vector<std::uint8_t>* file : {&bytes, &big}) {
     g_largest_allocation = 0;
     EXPECT_THROW(read_safetensors(file->data(), file->size()), Error);
@@ -420,8 +415,9 @@ TEST(SafetensorsRefuses, OffsetsOutOfRange) {
   expect_refused(assemble(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", zeros(4)),
                  {"'w'", "out of range"});
   expect_refused(
-      assemble(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[18446744073709551612,18446744073709551615]}})",
-               zeros(4)),
+      assemble(
+          R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[18446744073709551612,18446744073709551615]}})",
+          zeros(4)),
       {"'w'", "out of range"});
 }
 

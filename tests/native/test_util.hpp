@@ -23,9 +23,9 @@ using Matrix = std::vector<std::vector<float>>;
 // {"input": {...}, "layers": [...]} from a layers JSON array and an input [C,H,W].
 inline Sequential make_model(const std::string& layers_json, std::size_t c, std::size_t h,
                              std::size_t w) {
-  const std::string arch = R"({"input": {"channels": )" + std::to_string(c) +
-                           R"(, "height": )" + std::to_string(h) + R"(, "width": )" +
-                           std::to_string(w) + R"(}, "layers": )" + layers_json + "}";
+  const std::string arch = R"({"input": {"channels": )" + std::to_string(c) + R"(, "height": )" +
+                           std::to_string(h) + R"(, "width": )" + std::to_string(w) +
+                           R"(}, "layers": )" + layers_json + "}";
   return Sequential(parse_architecture(arch));
 }
 

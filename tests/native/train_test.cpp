@@ -28,7 +28,10 @@ const char* kSmallCnn = R"([
 
 TEST(Optimizer, SgdAndAdamFirstSteps) {
   Tensor w = Tensor::from_shape({2, 1}), g = Tensor::from_shape({2, 1});
-  w(0, 0) = 1; w(1, 0) = -2; g(0, 0) = 0.5f; g(1, 0) = -4;
+  w(0, 0) = 1;
+  w(1, 0) = -2;
+  g(0, 0) = 0.5f;
+  g(1, 0) = -4;
   std::vector<Param> params{{"w", {2, 1}, &w, &g}};
   OptimizerConfig sgd;
   sgd.kind = OptimizerConfig::Kind::sgd;
@@ -39,7 +42,8 @@ TEST(Optimizer, SgdAndAdamFirstSteps) {
   opt.step(params, 0.1f);  // v = 0.9 g + g
   EXPECT_FLOAT_EQ(w(0, 0), 0.95f - 0.1f * 1.9f * 0.5f);
 
-  w(0, 0) = 1; w(1, 0) = -2;
+  w(0, 0) = 1;
+  w(1, 0) = -2;
   Optimizer adam({});
   adam.step(params, 0.01f);  // first Adam step moves every weight by lr against its gradient's sign
   EXPECT_NEAR(w(0, 0), 0.99f, 1e-6);
@@ -122,7 +126,8 @@ TEST(Trainer, RefusesLabelsOutOfRange) {
 // full 28×28), 3 epochs — the loss falls and test accuracy on 1,000 test images is far above
 // chance (10%).
 TEST(Trainer, ShortMnistRunLearns) {
-  const Dataset train = load_mnist(CONVSCOPE_MNIST_DIR, true), test = load_mnist(CONVSCOPE_MNIST_DIR, false);
+  const Dataset train = load_mnist(CONVSCOPE_MNIST_DIR, true),
+                test = load_mnist(CONVSCOPE_MNIST_DIR, false);
   Sequential m = make_model(kSmallCnn, 1, 28, 28);
   initialize(m, 1);
   Trainer trainer(m, {}, 2);
