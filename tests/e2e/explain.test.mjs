@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { launchBrowser, watch, TIMEOUT } from './browser.mjs';
 import { ONE, SEVEN, drawMouse, prediction, ready } from './page-helpers.mjs';
 import { lookupTable } from '../../web/js/colors.js';
+import { correlation } from '../fixtures/stats.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = process.env.CONVSCOPE_SCREENSHOTS ?? path.join(tmpdir(), 'convscope-screenshots');
@@ -51,18 +52,6 @@ async function canvasValues(page, selector, scale) {
     values[i] = scale === 'diverging' ? best / 127.5 - 1 : best / 255;
   }
   return { width, height, values };
-}
-
-function correlation(a, b) {
-  const mean = (v) => v.reduce((s, x) => s + x, 0) / v.length;
-  const ma = mean(a), mb = mean(b);
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) ** 2;
-    bb += (b[i] - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
 }
 
 let browser, page, seen;

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, inputSize, loadEngine, makeRng, modelFile, randomTensors, testSeed } from './helpers.mjs';
 import { loadMnist } from './mnist.mjs';
+import { correlation } from '../fixtures/stats.mjs';
 
 const SEED = testSeed();
 let cs;
@@ -132,18 +133,6 @@ test('inputGradient leaves the weights as they were and refuses a bad index or i
     model.delete();
   }
 });
-
-function correlation(a, b) {
-  const mean = (v) => v.reduce((s, x) => s + x, 0) / v.length;
-  const ma = mean(a), mb = mean(b);
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) ** 2;
-    bb += (b[i] - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 const shippedCnn = () => cs.loadModel(readFileSync(path.join(ROOT, 'web/models/mnist-cnn.safetensors')));
 
