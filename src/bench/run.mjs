@@ -189,7 +189,7 @@ function coldStartNode(runs) {
 
 function summarizeCold(samples) {
   const r = { runs: samples.length, predicted: samples[0].predicted };
-  for (const k of ['imported', 'ready', 'modelLoaded', 'firstPrediction', 'cpuMs']) if (samples[0][k] !== undefined) r[k] = median(samples.map((s) => s[k]));
+  for (const k of ['imported', 'ready', 'modelLoaded', 'firstPrediction', 'cpuMs', 'mainCpuMs']) if (samples[0][k] !== undefined) r[k] = median(samples.map((s) => s[k]));
   return r;
 }
 

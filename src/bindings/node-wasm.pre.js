@@ -1,7 +1,12 @@
-// Lets the one ES module glue run in Node 20 as well as in browsers: under Node, read the .wasm
-// beside this module from disk (the web glue would fetch() a file: URL, which Node refuses).
-// _scriptDir is the glue's copy of import.meta.url.
-if (typeof process == 'object' && process.versions && process.versions.node && !Module['wasmBinary']) {
-  Module['wasmBinary'] = process.getBuiltinModule('fs').readFileSync(
-      new URL(_scriptDir.replace(/\.m?js([?#].*)?$/, '.wasm')));
+// Lets the one ES module glue run in Node 20 as well as in browsers: under Node, instantiate the
+// .wasm that node-wasm.extern-pre.js began compiling when the module was imported (no copy of its
+// bytes, no wait for a compile that could run meanwhile). A caller's own wasmBinary or
+// instantiateWasm wins.
+if (convscopeNodeWasm && !Module['wasmBinary'] && !Module['instantiateWasm']) {
+  Module['instantiateWasm'] = (imports, receive) => {
+    convscopeNodeWasm
+      .then((module) => WebAssembly.instantiate(module, imports))
+      .then((instance) => receive(instance), readyPromiseReject);
+    return {};
+  };
 }

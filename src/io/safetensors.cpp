@@ -117,16 +117,93 @@ struct Entry {
   std::size_t end;
 };
 
+// The error paths, each out of line: a model is loaded once, in the browser's baseline compiler,
+// which compiles a function whole at its first call, so messages built inline would be compiled
+// on every load and never run.
+[[noreturn]] void fail_tensor(const std::string& name, const std::string& problem) {
+  fail("tensor " + quote_name(name) + ": " + problem);
+}
+
+[[noreturn]] void fail_metadata_value(const std::string& key, const json& value) {
+  fail("__metadata__ value of " + quote_name(key) + " must be a string, got " + show(value));
+}
+
+[[noreturn]] void fail_dim(const std::string& name, const json& shape, std::size_t i, const json& dim) {
+  fail_tensor(name, "shape " + show(shape) + ": dim " + std::to_string(i) + " is " + show(dim) +
+                        ", need a non-negative integer");
+}
+
+[[noreturn]] void fail_dim_size_t(const std::string& name, const json& shape, std::uint64_t value) {
+  fail_tensor(name, "shape " + show(shape) + ": dim " + std::to_string(value) + " overflows size_t");
+}
+
+[[noreturn]] void fail_entry_size(const Entry& entry, std::size_t bytes, std::size_t data_size,
+                                  const json& offsets) {
+  if (offsets.is_null())  // the shape alone needs more than the data area
+    fail_tensor(entry.name, "shape " + show_shape(entry.shape) + " needs " + std::to_string(bytes) +
+                                " bytes, more than the whole data area (" + std::to_string(data_size) +
+                                " bytes)");
+  fail_tensor(entry.name, "shape " + show_shape(entry.shape) + " needs " + std::to_string(bytes) +
+                              " bytes (4 x " + std::to_string(entry.count) + "), data_offsets " +
+                              show(offsets) + " hold " + std::to_string(entry.end - entry.begin) +
+                              " bytes");
+}
+
+[[noreturn]] void fail_offsets(const std::string& name, const json& offsets, std::size_t data_size) {
+  if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
+      !offsets[1].is_number_unsigned())
+    fail_tensor(name, "data_offsets must be [begin, end], non-negative integers, got " + show(offsets));
+  if (offsets[0].get<std::uint64_t>() > offsets[1].get<std::uint64_t>())
+    fail_tensor(name, "data_offsets " + show(offsets) + " are reversed (begin > end)");
+  fail_tensor(name, "data_offsets " + show(offsets) + " out of range: the data area has " +
+                        std::to_string(data_size) + " bytes");
+}
+
+[[noreturn]] void fail_header_length(const std::uint8_t* bytes, std::size_t size) {
+  if (size < 8) fail("truncated: file has " + std::to_string(size) + " bytes, need at least 8");
+  const std::uint64_t header_size = read_u64_le(bytes);
+  if (header_size > kMaxHeaderBytes) {
+    fail("header length " + std::to_string(header_size) + " exceeds the limit of " +
+         std::to_string(kMaxHeaderBytes) + " bytes");
+  }
+  fail("header length " + std::to_string(header_size) + " runs past the end of the file (" +
+       std::to_string(size - 8) + " bytes follow it)");
+}
+
+[[noreturn]] void fail_not_json(const JsonSyntaxError& e) {
+  fail("header is not valid JSON: " + printable(e.what()));
+}
+
+[[noreturn]] void fail_not_object(const json& header) {
+  fail("header is not a JSON object, got " + std::string(header.type_name()));
+}
+
+// entries[i] (in offset order) does not begin where the tensors before it end (covered).
+[[noreturn]] void fail_tiling(const std::vector<Entry>& entries, std::size_t i, std::size_t covered) {
+  const Entry& entry = entries[i];
+  const std::string where = quote_name(entry.name) + " [" + std::to_string(entry.begin) + "," +
+                            std::to_string(entry.end) + "]";
+  if (entry.begin < covered) {
+    const Entry& previous = entries[i - 1];
+    fail("tensors " + quote_name(previous.name) + " [" + std::to_string(previous.begin) + "," +
+         std::to_string(previous.end) + "] and " + where + " overlap");
+  }
+  fail("gap of " + std::to_string(entry.begin - covered) + " bytes in the data area before " + where +
+       (i == 0 ? "" : ", after " + quote_name(entries[i - 1].name)));
+}
+
+[[noreturn]] void fail_unused_tail(std::size_t covered, std::size_t data_size) {
+  fail(std::to_string(data_size - covered) + " unused bytes at the end of the data area (" +
+       std::to_string(data_size) + " bytes, tensors cover " + std::to_string(covered) + ")");
+}
+
 std::map<std::string, std::string> parse_metadata(const json& value) {
   if (!value.is_object()) {
     fail("__metadata__ must be an object of strings, got " + std::string(value.type_name()));
   }
   std::map<std::string, std::string> metadata;
   for (const auto& item : value.items()) {
-    if (!item.value().is_string()) {
-      fail("__metadata__ value of " + quote_name(item.key()) + " must be a string, got " +
-           show(item.value()));
-    }
+    if (!item.value().is_string()) fail_metadata_value(item.key(), item.value());
     metadata[item.key()] = item.value().get<std::string>();
   }
   return metadata;
@@ -135,63 +212,46 @@ std::map<std::string, std::string> parse_metadata(const json& value) {
 // One header entry {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, checked
 // against a data area of `data_size` bytes.
 Entry parse_entry(const std::string& name, const json& info, std::size_t data_size) {
-  const std::string tensor = "tensor " + quote_name(name) + ": ";
-  if (!info.is_object()) {
-    fail(tensor + "entry must be an object, got " + std::string(info.type_name()));
-  }
+  if (!info.is_object())
+    fail_tensor(name, "entry must be an object, got " + std::string(info.type_name()));
   for (const char* key : {"dtype", "shape", "data_offsets"}) {
-    if (!info.contains(key)) fail(tensor + "missing " + key);
+    if (!info.contains(key)) fail_tensor(name, std::string("missing ") + key);
   }
 
   const json& dtype = info["dtype"];
-  if (!dtype.is_string()) fail(tensor + "dtype must be a string, got " + show(dtype));
-  if (dtype.get<std::string>() != "F32") {
-    fail(tensor + "dtype " + dtype.get<std::string>() + " is not supported, only F32");
+  if (!dtype.is_string()) fail_tensor(name, "dtype must be a string, got " + show(dtype));
+  if (dtype.get_ref<const std::string&>() != "F32") {
+    fail_tensor(name, "dtype " + dtype.get<std::string>() + " is not supported, only F32");
   }
 
   Entry entry{name, {}, 0, 0, 0};
   const json& shape = info["shape"];
-  if (!shape.is_array()) fail(tensor + "shape must be an array, got " + show(shape));
+  if (!shape.is_array()) fail_tensor(name, "shape must be an array, got " + show(shape));
   for (std::size_t i = 0; i < shape.size(); ++i) {
     const json& dim = shape[i];
-    if (!dim.is_number_unsigned()) {  // negative ints, floats and non-numbers all land here
-      fail(tensor + "shape " + show(shape) + ": dim " + std::to_string(i) + " is " + show(dim) +
-           ", need a non-negative integer");
-    }
+    // negative ints, floats and non-numbers all land here
+    if (!dim.is_number_unsigned()) fail_dim(name, shape, i, dim);
     const std::uint64_t value = dim.get<std::uint64_t>();
-    if (static_cast<std::uint64_t>(static_cast<std::size_t>(value)) != value) {  // 32-bit size_t
-      fail(tensor + "shape " + show(shape) + ": dim " + std::to_string(value) + " overflows size_t");
-    }
+    if (static_cast<std::uint64_t>(static_cast<std::size_t>(value)) != value)  // 32-bit size_t
+      fail_dim_size_t(name, shape, value);
     entry.shape.push_back(static_cast<std::size_t>(value));
   }
   std::size_t bytes = 0;
   if (!element_count(entry.shape, &entry.count) || !checked_mul(entry.count, kF32Bytes, &bytes)) {
-    fail(tensor + "shape " + show_shape(entry.shape) + ": element count overflows size_t");
+    fail_tensor(name, "shape " + show_shape(entry.shape) + ": element count overflows size_t");
   }
-  if (bytes > data_size) {
-    fail(tensor + "shape " + show_shape(entry.shape) + " needs " + std::to_string(bytes) +
-         " bytes, more than the whole data area (" + std::to_string(data_size) + " bytes)");
-  }
+  if (bytes > data_size) fail_entry_size(entry, bytes, data_size, json());
 
   const json& offsets = info["data_offsets"];
   if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
-      !offsets[1].is_number_unsigned()) {
-    fail(tensor + "data_offsets must be [begin, end], non-negative integers, got " + show(offsets));
-  }
+      !offsets[1].is_number_unsigned())
+    fail_offsets(name, offsets, data_size);
   const std::uint64_t begin = offsets[0].get<std::uint64_t>();
   const std::uint64_t end = offsets[1].get<std::uint64_t>();
-  if (begin > end) fail(tensor + "data_offsets " + show(offsets) + " are reversed (begin > end)");
-  if (end > data_size) {
-    fail(tensor + "data_offsets " + show(offsets) + " out of range: the data area has " +
-         std::to_string(data_size) + " bytes");
-  }
+  if (begin > end || end > data_size) fail_offsets(name, offsets, data_size);
   entry.begin = static_cast<std::size_t>(begin);  // both <= data_size, so they fit
   entry.end = static_cast<std::size_t>(end);
-  if (entry.end - entry.begin != bytes) {
-    fail(tensor + "shape " + show_shape(entry.shape) + " needs " + std::to_string(bytes) +
-         " bytes (4 x " + std::to_string(entry.count) + "), data_offsets " + show(offsets) + " hold " +
-         std::to_string(entry.end - entry.begin) + " bytes");
-  }
+  if (entry.end - entry.begin != bytes) fail_entry_size(entry, bytes, data_size, offsets);
   return entry;
 }
 
@@ -205,28 +265,17 @@ const NamedTensor* Safetensors::find(const std::string& name) const {
 }
 
 SafetensorsIndex index_safetensors(const std::uint8_t* bytes, std::size_t size) {
-  if (size < 8) {
-    fail("truncated: file has " + std::to_string(size) + " bytes, need at least 8");
-  }
+  if (size < 8 || read_u64_le(bytes) > size - 8 || read_u64_le(bytes) > kMaxHeaderBytes)
+    fail_header_length(bytes, size);
   const std::uint64_t header_size = read_u64_le(bytes);
-  if (header_size > kMaxHeaderBytes) {
-    fail("header length " + std::to_string(header_size) + " exceeds the limit of " +
-         std::to_string(kMaxHeaderBytes) + " bytes");
-  }
-  if (header_size > size - 8) {
-    fail("header length " + std::to_string(header_size) + " runs past the end of the file (" +
-         std::to_string(size - 8) + " bytes follow it)");
-  }
   const char* text = reinterpret_cast<const char*>(bytes + 8);
   json header;
   try {
     header = read_json(text, text + header_size, "safetensors: header");
   } catch (const JsonSyntaxError& e) {
-    fail("header is not valid JSON: " + printable(e.what()));
+    fail_not_json(e);
   }
-  if (!header.is_object()) {
-    fail("header is not a JSON object, got " + std::string(header.type_name()));
-  }
+  if (!header.is_object()) fail_not_object(header);
 
   const std::uint8_t* data = bytes + 8 + header_size;
   const std::size_t data_size = size - 8 - static_cast<std::size_t>(header_size);
@@ -247,24 +296,10 @@ SafetensorsIndex index_safetensors(const std::uint8_t* bytes, std::size_t size) 
   });
   std::size_t covered = 0;  // bytes [0, covered) belong to the tensors seen so far
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    const Entry& entry = entries[i];
-    const std::string where = quote_name(entry.name) + " [" + std::to_string(entry.begin) + "," +
-                              std::to_string(entry.end) + "]";
-    if (entry.begin < covered) {
-      const Entry& previous = entries[i - 1];
-      fail("tensors " + quote_name(previous.name) + " [" + std::to_string(previous.begin) + "," +
-           std::to_string(previous.end) + "] and " + where + " overlap");
-    }
-    if (entry.begin > covered) {
-      fail("gap of " + std::to_string(entry.begin - covered) + " bytes in the data area before " +
-           where + (i == 0 ? "" : ", after " + quote_name(entries[i - 1].name)));
-    }
-    covered = entry.end;
+    if (entries[i].begin != covered) fail_tiling(entries, i, covered);
+    covered = entries[i].end;
   }
-  if (covered != data_size) {
-    fail(std::to_string(data_size - covered) + " unused bytes at the end of the data area (" +
-         std::to_string(data_size) + " bytes, tensors cover " + std::to_string(covered) + ")");
-  }
+  if (covered != data_size) fail_unused_tail(covered, data_size);
 
   file.tensors.reserve(entries.size());
   for (Entry& entry : entries)

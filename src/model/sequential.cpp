@@ -14,6 +14,31 @@ void require_finite(const float* x, std::size_t n, std::size_t first_index) {
                   std::to_string(x[i]) + ")");
 }
 
+namespace {
+
+// The error paths of building a model, each out of line: a model is built once, in the browser's
+// baseline compiler, which compiles a function whole at its first call, so messages built inline
+// would be compiled on every load and never run.
+[[noreturn]] void fail_too_many_values(const std::string& layer, std::size_t values) {
+  throw Error(layer + ": the model's activations and scratch reach " + std::to_string(values) +
+              " values per sample by this layer, at most " + std::to_string(kMaxValues));
+}
+
+[[noreturn]] void fail_too_many_ops(const std::string& layer, std::uint64_t layer_ops,
+                                    std::uint64_t before) {
+  throw Error(layer + ": " + (layer_ops == UINT64_MAX ? "over 2^64" : std::to_string(layer_ops)) +
+              " multiply-adds per sample (after " + std::to_string(before) +
+              " in the layers before), at most " + std::to_string(kMaxForwardOps) +
+              " for the whole forward pass");
+}
+
+[[noreturn]] void fail_label_count(std::size_t labels, std::size_t classes) {
+  throw Error("architecture.labels: " + std::to_string(labels) + " labels, but the last layer gives " +
+              std::to_string(classes) + " outputs");
+}
+
+}  // namespace
+
 Sequential::Sequential(Architecture arch, const ParamCheck& check)
     : arch_(std::move(arch)), input_size_(bounded_count(arch_.input, "input")) {
   Dims dims = arch_.input;
@@ -33,15 +58,9 @@ Sequential::Sequential(Architecture arch, const ParamCheck& check)
       if (check) check(p);
     }
     values += out + layer.scratch_values();
-    if (values > kMaxValues)
-      throw Error(name + ": the model's activations and scratch reach " + std::to_string(values) +
-                  " values per sample by this layer, at most " + std::to_string(kMaxValues));
+    if (values > kMaxValues) fail_too_many_values(name, values);
     const std::uint64_t layer_ops = std::max<std::uint64_t>(layer.forward_ops(), out);
-    if (layer_ops > kMaxForwardOps - ops)
-      throw Error(name + ": " + (layer_ops == UINT64_MAX ? "over 2^64" : std::to_string(layer_ops)) +
-                  " multiply-adds per sample (after " + std::to_string(ops) +
-                  " in the layers before), at most " + std::to_string(kMaxForwardOps) +
-                  " for the whole forward pass");
+    if (layer_ops > kMaxForwardOps - ops) fail_too_many_ops(name, layer_ops, ops);
     ops += layer_ops;
   }
   sample_values_ = values;
@@ -61,8 +80,7 @@ Sequential::Sequential(Architecture arch, const ParamCheck& check)
     if (classes <= kMaxDefaultLabels)
       for (std::size_t i = 0; i < classes; ++i) labels_.push_back(std::to_string(i));
   } else if (arch_.labels.size() != classes) {
-    throw Error("architecture.labels: " + std::to_string(arch_.labels.size()) +
-                " labels, but the last layer gives " + std::to_string(classes) + " outputs");
+    fail_label_count(arch_.labels.size(), classes);
   } else {
     labels_ = arch_.labels;
   }
