@@ -189,6 +189,16 @@ val kernel_dense_batch(bool fast, int n, int in_features, int out_features, bool
   });
 }
 
+// The index of the first NaN or ±infinity of values (its length if none).
+double kernel_first_nonfinite(bool fast, const val& values) {
+  return guarded([&] {
+    const auto x = floats_from(values, "values");
+    return static_cast<double>(fast
+                                   ? convscope::kernels::first_nonfinite_f32_vec4(x.size(), x.data())
+                                   : convscope::kernels::first_nonfinite_f32_scalar(x.size(), x.data()));
+  });
+}
+
 // Milliseconds for reps calls of the fast batched conv2d (+ ReLU) on n samples of fixed
 // pseudo-random data, timed inside wasm so that no copy to or from JS is counted: the per-layer
 // rows of a kernel profile. Buffers are allocated once, outside the timed loop.
@@ -221,5 +231,6 @@ EMSCRIPTEN_BINDINGS(convscope_kernels_test) {
   function("kernelConv2dBatch", &kernel_conv2d_batch);
   function("kernelDenseBatch", &kernel_dense_batch);
   function("kernelConv2dReluMaxpool", &kernel_conv2d_relu_maxpool);
+  function("kernelFirstNonfinite", &kernel_first_nonfinite);
   function("benchConv2dBatch", &bench_conv2d_batch);
 }

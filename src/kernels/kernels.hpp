@@ -129,6 +129,10 @@ void relu_f32_vec4(std::size_t n, const float* x, float* y);
 void relu_backward_f32_scalar(std::size_t n, const float* x, const float* dy, float* dx);
 void relu_backward_f32_vec4(std::size_t n, const float* x, const float* dy, float* dx);
 
+// The index of the first value of x[0, n) that is NaN or ±infinity; n if every value is finite.
+std::size_t first_nonfinite_f32_scalar(std::size_t n, const float* x);
+std::size_t first_nonfinite_f32_vec4(std::size_t n, const float* x);
+
 // Stable softmax of one sample: y_i = e^(x_i - max x) / Σ_j e^(x_j - max x). y may be x.
 void softmax_f32_scalar(std::size_t n, const float* x, float* y);
 

@@ -19,7 +19,13 @@ inline f32x4 load4(const float* p) {
 }
 inline void store4(float* p, f32x4 v) { __builtin_memcpy(p, &v, sizeof v); }
 inline f32x4 splat4(float x) { return f32x4{x, x, x, x}; }
+// a > b ? a : b, lane by lane. In wasm as f32x4.pmax(b, a), its exact definition (b < a ? a : b),
+// one instruction (maxps) in V8, where the compare and select took four.
+#if defined(__wasm_simd128__)
+inline f32x4 max4(f32x4 a, f32x4 b) { return (f32x4)__builtin_wasm_pmax_f32x4(b, a); }
+#else
 inline f32x4 max4(f32x4 a, f32x4 b) { return a > b ? a : b; }
+#endif
 inline float sum4(f32x4 v) { return (v[0] + v[1]) + (v[2] + v[3]); }
 // Lanes 0,2,4,6 of the 8 floats (a,b): every second element, for stride-2 windows.
 inline f32x4 even4(f32x4 a, f32x4 b) { return __builtin_shufflevector(a, b, 0, 2, 4, 6); }

@@ -3,15 +3,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels/kernels.hpp"
 #include "layers/registry.hpp"
 
 namespace convscope {
 
 void require_finite(const float* x, std::size_t n, std::size_t first_index) {
-  for (std::size_t i = 0; i < n; ++i)
-    if (!std::isfinite(x[i]))
-      throw Error("input: value " + std::to_string(first_index + i) + " is not a finite number (" +
-                  std::to_string(x[i]) + ")");
+  const std::size_t i = kernels::first_nonfinite_f32_vec4(n, x);  // a vector scan: see finite_vec4.cpp
+  if (i < n)
+    throw Error("input: value " + std::to_string(first_index + i) + " is not a finite number (" +
+                std::to_string(x[i]) + ")");
 }
 
 namespace {

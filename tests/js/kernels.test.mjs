@@ -306,10 +306,33 @@ test('dense batch: fast = reference = plain JS, fused ReLU, sample = alone, on 1
   });
 });
 
+// ---- the finiteness scan of every model input ----
+
+// Arrays of 0-100 values (every tail of the 8-value steps), huge finite values (whose plain sum
+// would overflow) in half of them, 0-3 NaN / ±Infinity planted: fast = reference = the planted answer.
+test('first non-finite value: fast = reference = planted, on 300 random arrays', (t) => {
+  t.diagnostic(`seed ${SEED}`);
+  const rng = makeRng(SEED ^ 0x68e31da4);
+  for (let trial = 0; trial < 300; trial++) {
+    const n = rng.int(0, 100);
+    const x = rng.floats(n, trial % 2 ? -3e38 : -1, trial % 2 ? 3e38 : 1);
+    let want = n;
+    for (let k = n ? rng.int(0, 3) : 0; k > 0; k--) {
+      const at = rng.int(0, n - 1);
+      x[at] = rng.pick([NaN, Infinity, -Infinity]);
+      want = Math.min(want, at);
+    }
+    const context = describe({ trial, n, want });
+    assert.equal(kt.kernelFirstNonfinite(false, x), want, `reference, ${context}`);
+    assert.equal(kt.kernelFirstNonfinite(true, x), want, `fast, ${context}`);
+  }
+});
+
 // ---- the kernel exports refuse bad geometry with an Error, and only the test module has them ----
 
 test('the engine the pages load has no test-only kernel exports', () => {
-  for (const name of ['kernelConv2d', 'kernelPool2d', 'kernelDense', 'kernelConv2dBatch', 'kernelDenseBatch', 'kernelConv2dReluMaxpool']) {
+  for (const name of ['kernelConv2d', 'kernelPool2d', 'kernelDense', 'kernelConv2dBatch', 'kernelDenseBatch', 'kernelConv2dReluMaxpool',
+    'kernelFirstNonfinite']) {
     assert.equal(typeof kt[name], 'function', `${name} missing from the kernels-test module`);
     assert.equal(cs[name], undefined, `${name} is exported by web/engine's build`);
   }

@@ -513,6 +513,30 @@ TEST(Kernels, DenseBatchFastMatchesReferenceOn200RandomShapes) {
   }
 }
 
+// The finiteness scan every model input goes through: arrays of 0-100 values (every tail of 8),
+// huge finite values (whose plain sum would overflow) in half of them, and 0-3 NaN / ±infinity
+// planted at random places: the fast scan, the reference and the planted answer agree.
+TEST(Kernels, FirstNonfiniteFastMatchesReferenceOn400RandomArrays) {
+  std::mt19937 rng(20261213);
+  const float bad[] = {kNaN, std::numeric_limits<float>::infinity(),
+                       -std::numeric_limits<float>::infinity()};
+  for (int trial = 0; trial < 400; ++trial) {
+    const std::size_t n = pick(rng, 0, 100);
+    std::vector<float> x = random_values(rng, n);
+    if (trial % 2 == 1)
+      for (float& v : x) v *= 3e38f;
+    std::size_t want = n;
+    for (std::size_t k = n ? pick(rng, 0, 3) : 0; k > 0; --k) {
+      const std::size_t at = pick(rng, 0, n - 1);
+      x[at] = bad[pick(rng, 0, 2)];
+      want = std::min(want, at);
+    }
+    const std::string params = "trial " + std::to_string(trial) + " n=" + std::to_string(n);
+    ASSERT_EQ(first_nonfinite_f32_scalar(n, x.data()), want) << params;
+    ASSERT_EQ(first_nonfinite_f32_vec4(n, x.data()), want) << params;
+  }
+}
+
 TEST(Kernels, Conv2dBackwardFastMatchesReferenceOn200RandomShapes) {
   std::mt19937 rng(17);
   int checked = 0;
