@@ -22,7 +22,7 @@ import { cellAt, cellForKey, sameCell } from './cell-picker.js';
 import { lazyEvidence, lazyWhySection, prefetchDeeper } from './deeper.js';
 import { MODELS } from './model-files.js';
 import { createAppState, currentModel } from './app-state.js';
-import { update } from './update-loop.js';
+import { showPanels, update } from './update-loop.js';
 import { select } from './cell-selection.js';
 import { loadAll, loadOwnModel, selectModel, setStatus } from './model-choice.js';
 import { applyLink, keepLink, shareLink } from './share-link.js';
@@ -125,6 +125,19 @@ function wire() {
   });
 }
 
+// The layer panels, below the first screen, are drawn once the page is ready and idle, or as
+// soon as the reader draws or scrolls near them (update-loop.js showPanels).
+function showPanelsSoon() {
+  const show = () => showPanels(app);
+  (window.requestIdleCallback ?? ((fn) => setTimeout(fn, 1)))(show, { timeout: 100 });
+  $('#draw-canvas').addEventListener('pointerdown', show, { once: true });
+  new IntersectionObserver((entries, observer) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    observer.disconnect();
+    show();
+  }, { rootMargin: '200px' }).observe($('#layer-panels'));
+}
+
 async function main() {
   try {
     acceptFileDrops(document, $('#drop-hint'), (file) => app.current && loadOwnModel(app, file));  // a drop never leaves the page
@@ -149,6 +162,7 @@ async function main() {
     showMemory(cs.memoryBytes());
     markReady();
     performance.mark('convscope:ready');
+    showPanelsSoon();
     prefetchDeeper();
   } catch (e) {
     failPage(`${errorText(e)} ${LOAD_ADVICE}`);
