@@ -6,7 +6,10 @@
 // the filter, the loss and
 // accuracy curves, the training images the net still gets wrong, and its answers on the lecture's
 // exact O and X from each answer. Pause is the page not asking again, so it stops at once.
-// Handed its elements and the page's base URL; reports errors through onError.
+// Handed its elements, the page's base URL and engine; reports errors through onError. The random
+// start is drawn from the page's own engine (lesson/ox-trainer.js: the same build and seed as the
+// worker's, so the same numbers), so the page need not wait for the worker to start; the worker
+// is asked for the same start at once, and holds the net that trains.
 // Progress for tests and screen readers: els.progress carries data-state (ready|running|paused|
 // done), data-step, data-loss-start, data-loss (now), data-loss-end (when done), data-correct,
 // data-total, data-accuracy (0–1), data-train-ms (time spent in the engine's training steps) and
@@ -23,6 +26,7 @@ import { formatProse } from './window-view.js';
 import { K, TRAINING } from './ox-training.js';
 import { startEngine } from '../engine.js';
 import { startWorker } from '../worker-rpc.js';
+import { createOxTrainer } from './ox-trainer.js';
 
 const GUESSING_LOSS = Math.LN2;  // cross-entropy of answering 50/50: −ln ½
 
@@ -51,8 +55,13 @@ function describeFilter(filter) {
 }
 
 // A 6×6 image into a 6×6-pixel canvas (CSS scales it up): black = 1; flipped pixels in blue (dark: now 1, light: now 0).
-// One putImageData per thumbnail (64 of them are drawn before the page is ready), not a fillRect per pixel.
+// One putImageData per thumbnail (64 of them are drawn before the page is ready), not a fillRect
+// per pixel, each pixel one 32-bit store (RGBA bytes, read little-endian as ImageData is laid out
+// on every browser's machine; else byte by byte).
 const THUMB_RGB = { ink: [0x1a, 0x1a, 0x1a], paper: [0xff, 0xff, 0xff], flippedInk: [0x1f, 0x5f, 0xa8], flippedPaper: [0xa9, 0xc8, 0xec] };
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const packRgb = ([r, g, b]) => ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+const THUMB_PIXEL = { ink: packRgb(THUMB_RGB.ink), paper: packRgb(THUMB_RGB.paper), flippedInk: packRgb(THUMB_RGB.flippedInk), flippedPaper: packRgb(THUMB_RGB.flippedPaper) };
 function drawThumbnail(canvas, image, flips = []) {
   const h = image.length;
   const w = image[0].length;
@@ -60,14 +69,17 @@ function drawThumbnail(canvas, image, flips = []) {
   canvas.height = h;
   const ctx = canvas.getContext('2d');
   const picture = ctx.createImageData(w, h);
-  const noisy = new Set(flips);
+  const pixels = new Uint32Array(w * h);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const flipped = noisy.has(y * w + x);
-      const rgb = image[y][x] ? (flipped ? THUMB_RGB.flippedInk : THUMB_RGB.ink) : (flipped ? THUMB_RGB.flippedPaper : THUMB_RGB.paper);
-      const at = 4 * (y * w + x);
-      picture.data.set(rgb, at);
-      picture.data[at + 3] = 255;
+    const row = image[y];
+    for (let x = 0; x < w; x++) pixels[y * w + x] = row[x] ? THUMB_PIXEL.ink : THUMB_PIXEL.paper;
+  }
+  for (const i of flips) pixels[i] = pixels[i] === THUMB_PIXEL.ink ? THUMB_PIXEL.flippedInk : THUMB_PIXEL.flippedPaper;
+  if (LITTLE_ENDIAN) {
+    new Uint32Array(picture.data.buffer).set(pixels);
+  } else {
+    for (let i = 0; i < pixels.length; i++) {
+      for (let c = 0; c < 4; c++) picture.data[4 * i + c] = (pixels[i] >>> (8 * c)) & 255;
     }
   }
   ctx.putImageData(picture, 0, 0);
@@ -76,8 +88,9 @@ function drawThumbnail(canvas, image, flips = []) {
 // els: {strips: {O, X} <ol>, seed <input>, reset, train, step <button>, progress, settings,
 //       filter <table>, filterLegend, bias, lectureFilter <table>, lectureLegend, lectureBias,
 //       lossChart, accuracyChart <svg>, tests: {O, X}: {image <canvas>, list <ul>, verdict}, summary}
-// → {ready: Promise, settled once the random start is drawn (rejected if the worker fails)}
-export function createLearnFilter(els, { baseUrl, onError = () => {} }) {
+// cs: the page's engine (without it the random start waits for the worker).
+// → {ready: Promise, settled once the random start is drawn (rejected if it cannot be)}
+export function createLearnFilter(els, { baseUrl, cs = null, onError = () => {} }) {
   const data = makeOxDataset();
   const { steps: total } = TRAINING;
   const doc = els.train.ownerDocument;
@@ -293,5 +306,19 @@ export function createLearnFilter(els, { baseUrl, onError = () => {} }) {
   for (const label of OX_LABELS) drawThumbnail(els.tests[label].image, label === 'O' ? O_IMAGE : X_IMAGE);
   els.seed.value = String(seed);
   drawStrips();
-  return { ready: reset(seed) };
+  if (!cs) return { ready: reset(seed) };
+  worker.request('reset', { seed }).catch(fail);  // the worker's net, from the same start
+  try {
+    const start = createOxTrainer(cs, data);
+    try {
+      start.reset(seed);
+      snap = start.snapshot();
+    } finally {
+      start.delete();
+    }
+    render();
+    return { ready: Promise.resolve() };
+  } catch (e) {
+    return { ready: Promise.reject(e) };
+  }
 }
