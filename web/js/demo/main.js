@@ -14,7 +14,6 @@
 
 import { LOAD_ADVICE, loadEngine } from '../engine.js';
 import { $, errorText, failPage, hideAlert, keepOffline, markReady, showEngineKind, showError, showMemory } from '../page.js';
-import { downloadPng, panelSnapshot } from '../render/snapshot.js';
 import { DrawPad } from './draw-pad.js';
 import { frameScheduler } from './predict.js';
 import { acceptFileDrops } from './file-drop.js';
@@ -40,6 +39,8 @@ async function savePanel(button) {
   const name = panel.dataset.layer ?? panel.dataset.panel;
   const what = panel.dataset.layer ? `layer ${name}` : panel.querySelector('h2, h3').textContent.replace(/^\s*\d+\s*/, '').trim();
   try {
+    // the PNG writer is fetched at the first Save PNG: the first screen does not need it
+    const { downloadPng, panelSnapshot } = await import('../render/snapshot.js');
     const picture = panelSnapshot(panel.querySelector('[data-snapshot]') ?? panel, `ConvScope · ${currentModel(app).title} · ${what}`);
     await downloadPng(picture, `convscope-${app.current}-${name}.png`);
   } catch (e) {
