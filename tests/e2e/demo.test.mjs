@@ -373,6 +373,25 @@ test('every layer panel renders non-blank, with a legend and its shape', async (
   }
 });
 
+test('the layer panels are drawn after ready without any input: filters and legends appear on their own', async () => {
+  const { page, problems } = await openPage();
+  try {
+    await ready(page);
+    // nothing drawn, nothing scrolled: the page draws its panels once it is idle
+    await page.waitForFunction(() => {
+      const canvas = document.querySelector('[data-layer="conv1"] figure[data-part="weights"] canvas');
+      const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      const colours = new Set();
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3]) colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+      return colours.size > 1 && document.querySelectorAll('#layer-panels .legend-bar').length >= document.querySelectorAll('#layer-panels > [data-layer]').length;
+    }, null, { timeout: TIMEOUT });
+    assert.equal((await prediction(page)).digit, '', 'still nothing predicted');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
 test('clicking a conv cell shows patch, kernel, products and dot + bias = the engine\'s value', async () => {
   const { page, problems } = await openPage();
   try {

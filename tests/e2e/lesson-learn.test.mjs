@@ -3,7 +3,8 @@
 // falling well below its start, 100% training accuracy, the learned filter changing, and the trained
 // net getting the lecture's own O and X right, all computed in a Web Worker. Numbers are read from
 // the page's data attributes; after a click the page is read once the worker has answered
-// (#learn-progress loses aria-busy).
+// (#learn-progress loses aria-busy). The random start shown at ready comes from the page's own engine
+// and must be the worker's.
 // Run: node --test tests/e2e/lesson-learn.test.mjs   (needs web/engine/, /usr/bin/chromium, playwright-core)
 
 import { test, before, after } from 'node:test';
@@ -107,6 +108,18 @@ test('the random start: seed 1, step 0, a 3×3 filter, the lecture\'s filter bes
   assert.ok(await page.locator('#learn-loss-chart').isVisible());
   assert.match(await page.getAttribute('#learn-loss-chart', 'aria-label'), /^Loss curve/);
   assert.deepEqual(problems, []);
+});
+
+test('the random start shown at ready (the page\'s engine) is the one the worker trains from', async () => {
+  // what the page drew at ready, before the worker was asked for anything by a click
+  const shown = { filter: await readGrid('learned-filter'), progress: await progress(), O: await verdict('o'), X: await verdict('x') };
+  await page.click('#learn-reset');  // seed 1 again, now the worker's answer
+  await settled();
+  assert.deepEqual(await readGrid('learned-filter'), shown.filter);
+  const p = await progress();
+  for (const key of ['lossStart', 'loss', 'correct', 'accuracy']) assert.equal(p[key], shown.progress[key], key);
+  assert.deepEqual(await verdict('o'), shown.O);
+  assert.deepEqual(await verdict('x'), shown.X);
 });
 
 test('Train: the loss falls well below its start, 100% training accuracy, the lecture\'s O and X right', async () => {

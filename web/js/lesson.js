@@ -242,7 +242,7 @@ function drawFixedSections(cs) {
     lectureFilter: gridEl('learn-lecture-filter'), lectureLegend: legendEl('learn-lecture-filter'), lectureBias: $('#learn-lecture-bias'),
     lossChart: $('#learn-loss-chart'), accuracyChart: $('#learn-accuracy-chart'),
     tests: { O: testEls('o'), X: testEls('x') },
-  }, { baseUrl: document.baseURI, onError: showLearnError }).ready;
+  }, { baseUrl: document.baseURI, cs, onError: showLearnError }).ready;
 }
 
 // The shipped CNN is in git: any failure to get it (a 404 too) is an error, shown in its section.

@@ -5,6 +5,10 @@
 // hold "__metadata__" (string → string). Only F32 (little-endian) tensors are decoded.
 
 const MAX_HEADER = 100 * 1024 * 1024;
+// F32 values are little-endian in the file, as a Float32Array is on every browser's machine: then
+// a tensor is one copy of its bytes (the data area need not be 4-byte aligned) instead of a read
+// per value, which the drawing page paid before it was ready.
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 // bytes: Uint8Array → {metadata: {key: string}, tensors: Map<name, {shape: number[], data: Float32Array}>}
 export function decodeSafetensors(bytes) {
@@ -43,8 +47,13 @@ export function decodeSafetensors(bytes) {
     if (begin < 0 || end < begin || end > dataLength || end - begin !== count * 4) {
       throw new Error(`${name}: data_offsets [${begin}, ${end}] do not hold ${count} F32 values in a data area of ${dataLength} bytes`);
     }
-    const data = new Float32Array(count);
-    for (let i = 0, at = dataStart + begin; i < count; i++, at += 4) data[i] = view.getFloat32(at, true);
+    let data;
+    if (LITTLE_ENDIAN) {
+      data = new Float32Array(bytes.slice(dataStart + begin, dataStart + end).buffer);
+    } else {
+      data = new Float32Array(count);
+      for (let i = 0, at = dataStart + begin; i < count; i++, at += 4) data[i] = view.getFloat32(at, true);
+    }
     tensors.set(name, { shape, data });
   }
   return { metadata, tensors };

@@ -5,6 +5,9 @@
 //          "data_offsets": [begin, end]}} with offsets in bytes, relative to the data area.
 
 const F32_BYTES = 4;
+// The file's F32 values are little-endian, as a Float32Array is on every browser's machine: then
+// each tensor is copied in one call instead of value by value (~25 ms before the lesson was ready).
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 // tensors: [{name, shape: number[], data: Float32Array | number[]}], metadata: {key: string}
 export function encodeSafetensors(tensors, metadata = {}) {
@@ -35,9 +38,11 @@ export function encodeSafetensors(tensors, metadata = {}) {
   out.set(json, 8);
   out.fill(0x20, 8 + json.length, 8 + headerLength);  // pad with spaces, as the spec allows
 
-  let at = 8 + headerLength;
+  let at = 8 + headerLength;  // a multiple of 8, so every tensor starts 4-byte aligned
   for (const { data } of tensors) {
-    for (let i = 0; i < data.length; i++, at += F32_BYTES) view.setFloat32(at, data[i], true);
+    if (LITTLE_ENDIAN) new Float32Array(out.buffer, at, data.length).set(data);
+    else for (let i = 0; i < data.length; i++) view.setFloat32(at + i * F32_BYTES, data[i], true);
+    at += data.length * F32_BYTES;
   }
   return out;
 }

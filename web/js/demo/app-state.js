@@ -12,6 +12,7 @@ export function createAppState(base) {
     models: new Map(),  // key ('cnn', 'dnn', 'own', …) → loaded model with its texts
     current: null,  // key of the model in use
     geoms: [], views: [],  // per layer: its geometry and its panel
+    panelsShown: false,  // whether updates draw the panels yet (update-loop.js showPanels)
     sample: null, samples: [],  // the MNIST test digit on the pad, and all of them
     result: null, picture: null,  // the last forward pass and its input picture (null: nothing drawn)
     selection: null, pinned: false,  // the explained cell, and whether a click pinned it

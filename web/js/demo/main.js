@@ -14,7 +14,6 @@
 
 import { LOAD_ADVICE, loadEngine } from '../engine.js';
 import { $, errorText, failPage, hideAlert, keepOffline, markReady, showEngineKind, showError, showMemory } from '../page.js';
-import { downloadPng, panelSnapshot } from '../render/snapshot.js';
 import { DrawPad } from './draw-pad.js';
 import { frameScheduler } from './predict.js';
 import { acceptFileDrops } from './file-drop.js';
@@ -22,7 +21,7 @@ import { cellAt, cellForKey, sameCell } from './cell-picker.js';
 import { lazyEvidence, lazyWhySection, prefetchDeeper } from './deeper.js';
 import { MODELS } from './model-files.js';
 import { createAppState, currentModel } from './app-state.js';
-import { update } from './update-loop.js';
+import { showPanels, update } from './update-loop.js';
 import { select } from './cell-selection.js';
 import { loadAll, loadOwnModel, selectModel, setStatus } from './model-choice.js';
 import { applyLink, keepLink, shareLink } from './share-link.js';
@@ -40,6 +39,8 @@ async function savePanel(button) {
   const name = panel.dataset.layer ?? panel.dataset.panel;
   const what = panel.dataset.layer ? `layer ${name}` : panel.querySelector('h2, h3').textContent.replace(/^\s*\d+\s*/, '').trim();
   try {
+    // the PNG writer is fetched at the first Save PNG: the first screen does not need it
+    const { downloadPng, panelSnapshot } = await import('../render/snapshot.js');
     const picture = panelSnapshot(panel.querySelector('[data-snapshot]') ?? panel, `ConvScope · ${currentModel(app).title} · ${what}`);
     await downloadPng(picture, `convscope-${app.current}-${name}.png`);
   } catch (e) {
@@ -125,6 +126,19 @@ function wire() {
   });
 }
 
+// The layer panels, below the first screen, are drawn once the page is ready and idle, or as
+// soon as the reader draws or scrolls near them (update-loop.js showPanels).
+function showPanelsSoon() {
+  const show = () => showPanels(app);
+  (window.requestIdleCallback ?? ((fn) => setTimeout(fn, 1)))(show, { timeout: 100 });
+  $('#draw-canvas').addEventListener('pointerdown', show, { once: true });
+  new IntersectionObserver((entries, observer) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    observer.disconnect();
+    show();
+  }, { rootMargin: '200px' }).observe($('#layer-panels'));
+}
+
 async function main() {
   try {
     acceptFileDrops(document, $('#drop-hint'), (file) => app.current && loadOwnModel(app, file));  // a drop never leaves the page
@@ -149,6 +163,7 @@ async function main() {
     showMemory(cs.memoryBytes());
     markReady();
     performance.mark('convscope:ready');
+    showPanelsSoon();
     prefetchDeeper();
   } catch (e) {
     failPage(`${errorText(e)} ${LOAD_ADVICE}`);

@@ -92,8 +92,8 @@ const DRAWING_KEYS = ['model', 'sample', 'ink'];
 // '#…' → {model (string or null), sample (integer ≥ 0 or null), strokes, parts}, or null when the
 // hash holds no state. Throws an Error naming what is wrong.
 export function stateFromHash(hash) {
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
   if (!hash.includes('=')) return null;  // empty, or an anchor such as #why: no state
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
   const sampleText = params.get('sample');
   const sample = sampleText === null ? null : Number(sampleText);
   if (sample !== null && !(Number.isInteger(sample) && sample >= 0)) throw new Error(`sample "${sampleText}" in this link is not a sample number`);

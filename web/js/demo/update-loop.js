@@ -1,5 +1,8 @@
 // One update of the drawing page (demo/main.js's part): input → forward pass → every picture. The
 // pad asks for it at most once a frame (app.scheduler); the layer panels are built per model.
+// The panels (below the first screen: ~170 pictures) are drawn from the moment showPanels is
+// called on: main.js calls it once the page is ready and idle, or sooner if the reader starts
+// to draw or scrolls to them; until then an update draws the first screen only.
 
 import { $, hideError, showError } from '../page.js';
 import { inputFromInk, runModel } from './predict.js';
@@ -68,7 +71,7 @@ export function update(app) {
     loaded.labels, picture ? result : null);
   $('#prediction').dataset.digit = picture && loaded.digits ? result.label : '';  // data-digit: digit models only
   if (!picture) $('#prediction-text').textContent = modelTexts(loaded).nothingDrawn;
-  app.views.forEach((view, i) => {
+  if (app.panelsShown) app.views.forEach((view, i) => {
     if (!view) return;
     try {
       view.update(result.trace.layers[i].data);
@@ -88,4 +91,11 @@ export function update(app) {
   document.body.dataset.updateMs = (t2 - t0).toFixed(2);
   $('#timing').textContent = `Last update: engine ${(t1 - tEngine).toFixed(2)} ms, drawing ${(t2 - t0 - (t1 - tEngine)).toFixed(1)} ms.`;
   app.evidence?.update();  // schedules the visible deeper sections, after this frame
+}
+
+// From now on every update draws the layer panels too; the first one at once.
+export function showPanels(app) {
+  if (app.panelsShown) return;
+  app.panelsShown = true;
+  app.scheduler.flush();
 }

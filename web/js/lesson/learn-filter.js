@@ -6,7 +6,10 @@
 // the filter, the loss and
 // accuracy curves, the training images the net still gets wrong, and its answers on the lecture's
 // exact O and X from each answer. Pause is the page not asking again, so it stops at once.
-// Handed its elements and the page's base URL; reports errors through onError.
+// Handed its elements, the page's base URL and engine; reports errors through onError. The random
+// start is drawn from the page's own engine (lesson/ox-trainer.js: the same build and seed as the
+// worker's, so the same numbers), so the page need not wait for the worker to start; the worker
+// is asked for the same start at once, and holds the net that trains.
 // Progress for tests and screen readers: els.progress carries data-state (ready|running|paused|
 // done), data-step, data-loss-start, data-loss (now), data-loss-end (when done), data-correct,
 // data-total, data-accuracy (0–1), data-train-ms (time spent in the engine's training steps) and
@@ -23,6 +26,7 @@ import { formatProse } from './window-view.js';
 import { K, TRAINING } from './ox-training.js';
 import { startEngine } from '../engine.js';
 import { startWorker } from '../worker-rpc.js';
+import { createOxTrainer } from './ox-trainer.js';
 
 const GUESSING_LOSS = Math.LN2;  // cross-entropy of answering 50/50: −ln ½
 
@@ -51,7 +55,8 @@ function describeFilter(filter) {
 }
 
 // A 6×6 image into a 6×6-pixel canvas (CSS scales it up): black = 1; flipped pixels in blue (dark: now 1, light: now 0).
-// One putImageData per thumbnail (64 of them are drawn before the page is ready), not a fillRect per pixel.
+// One putImageData per thumbnail (64 of them are drawn before the page is ready), not a fillRect
+// per pixel, and plain byte stores (a typed-array set per pixel cost ~40 ms in V8's first tier).
 const THUMB_RGB = { ink: [0x1a, 0x1a, 0x1a], paper: [0xff, 0xff, 0xff], flippedInk: [0x1f, 0x5f, 0xa8], flippedPaper: [0xa9, 0xc8, 0xec] };
 function drawThumbnail(canvas, image, flips = []) {
   const h = image.length;
@@ -60,15 +65,14 @@ function drawThumbnail(canvas, image, flips = []) {
   canvas.height = h;
   const ctx = canvas.getContext('2d');
   const picture = ctx.createImageData(w, h);
-  const noisy = new Set(flips);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const flipped = noisy.has(y * w + x);
-      const rgb = image[y][x] ? (flipped ? THUMB_RGB.flippedInk : THUMB_RGB.ink) : (flipped ? THUMB_RGB.flippedPaper : THUMB_RGB.paper);
-      const at = 4 * (y * w + x);
-      picture.data.set(rgb, at);
-      picture.data[at + 3] = 255;
-    }
+  const data = picture.data;
+  for (let i = 0; i < w * h; i++) {
+    const flipped = flips.includes(i);
+    const rgb = image[Math.floor(i / w)][i % w] ? (flipped ? THUMB_RGB.flippedInk : THUMB_RGB.ink) : (flipped ? THUMB_RGB.flippedPaper : THUMB_RGB.paper);
+    data[4 * i] = rgb[0];
+    data[4 * i + 1] = rgb[1];
+    data[4 * i + 2] = rgb[2];
+    data[4 * i + 3] = 255;
   }
   ctx.putImageData(picture, 0, 0);
 }
@@ -76,8 +80,9 @@ function drawThumbnail(canvas, image, flips = []) {
 // els: {strips: {O, X} <ol>, seed <input>, reset, train, step <button>, progress, settings,
 //       filter <table>, filterLegend, bias, lectureFilter <table>, lectureLegend, lectureBias,
 //       lossChart, accuracyChart <svg>, tests: {O, X}: {image <canvas>, list <ul>, verdict}, summary}
-// → {ready: Promise, settled once the random start is drawn (rejected if the worker fails)}
-export function createLearnFilter(els, { baseUrl, onError = () => {} }) {
+// cs: the page's engine. → {ready: Promise, settled once the random start is drawn (rejected if
+// it cannot be)}
+export function createLearnFilter(els, { baseUrl, cs, onError = () => {} }) {
   const data = makeOxDataset();
   const { steps: total } = TRAINING;
   const doc = els.train.ownerDocument;
@@ -95,7 +100,10 @@ export function createLearnFilter(els, { baseUrl, onError = () => {} }) {
   const chartWidth = new Map();  // <svg> → its width in CSS pixels
 
   // ---- The training images: two strips, O's then X's; a ring marks the ones the net gets wrong.
+  // Their pictures are drawn when the page is idle: 64 canvases cost ~40 ms before ready, and
+  // section 8 is at the bottom of the page.
   function drawStrips() {
+    const canvases = [];
     thumbs = data.images.map((image, i) => {
       const label = OX_LABELS[data.labels[i]];
       const item = doc.createElement('li');
@@ -103,12 +111,15 @@ export function createLearnFilter(els, { baseUrl, onError = () => {} }) {
       canvas.className = 'thumb';
       canvas.setAttribute('role', 'img');
       canvas.setAttribute('aria-label', describeSample(data, i, OX_LABELS));
-      drawThumbnail(canvas, image, data.flips[i]);
+      [canvas.width, canvas.height] = [image[0].length, image.length];
+      canvases.push(canvas);
       item.append(canvas);
       item.dataset.label = label;
       return item;
     });
     for (const label of OX_LABELS) els.strips[label].replaceChildren(...thumbs.filter((t) => t.dataset.label === label));
+    const idle = view.requestIdleCallback ?? ((fn) => view.setTimeout(fn, 1));
+    idle(() => canvases.forEach((canvas, i) => drawThumbnail(canvas, data.images[i], data.flips[i])), { timeout: 200 });
   }
 
   // ---- Asking the worker
@@ -293,5 +304,18 @@ export function createLearnFilter(els, { baseUrl, onError = () => {} }) {
   for (const label of OX_LABELS) drawThumbnail(els.tests[label].image, label === 'O' ? O_IMAGE : X_IMAGE);
   els.seed.value = String(seed);
   drawStrips();
-  return { ready: reset(seed) };
+  worker.request('reset', { seed }).catch(fail);  // the worker's net, from the same start
+  try {
+    const start = createOxTrainer(cs, data);
+    try {
+      start.reset(seed);
+      snap = start.snapshot();
+    } finally {
+      start.delete();
+    }
+    render();
+    return { ready: Promise.resolve() };
+  } catch (e) {
+    return { ready: Promise.reject(e) };
+  }
 }

@@ -6,7 +6,7 @@
 import { drawMap } from './heatmap.js';
 import { fmtInt } from '../page.js';
 
-// samples: [{index, label, bytes: Uint8Array(w·h)}]
+// samples: [{index, label, input: Float32Array(w·h), 0..1}]
 export function renderSampleStrip(container, samples, width = 28, height = 28) {
   const doc = container.ownerDocument;
   container.replaceChildren(...samples.map((s, k) => {
@@ -18,7 +18,7 @@ export function renderSampleStrip(container, samples, width = 28, height = 28) {
     button.setAttribute('aria-label', `MNIST test digit number ${s.index}, a ${s.label}`);
     button.title = `MNIST test #${s.index}: ${s.label}`;
     const canvas = doc.createElement('canvas');
-    drawMap(canvas, Float32Array.from(s.bytes, (b) => b / 255), 0, height, width, 'grey', [0, 1]);
+    drawMap(canvas, s.input, 0, height, width, 'grey', [0, 1]);
     button.append(canvas);
     return button;
   }));

@@ -129,14 +129,22 @@ function luminance(rgb) {
   });
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
+const DARK_LUMINANCE = luminance(hexToRgb(DARK_TEXT));
 
 // The text colour with the better contrast on rgb; where neither reaches WCAG AA's 4.5:1 (mid
 // blues: #111 gives 4.39:1 on #3d7eb9), pure black, which always does on those backgrounds.
+// Remembered per background: the lesson shades ~1,500 cells before it is ready.
+const textColours = new Map();  // 0xrrggbb → text colour
 function textOn(rgb) {
-  const l = luminance(rgb);
-  const dark = luminance(hexToRgb(DARK_TEXT));
-  const contrastDark = (l + 0.05) / (dark + 0.05);
-  const contrastLight = 1.05 / (l + 0.05);
-  if (Math.max(contrastDark, contrastLight) < 4.5) return '#000000';
-  return contrastDark >= contrastLight ? DARK_TEXT : LIGHT_TEXT;
+  const key = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
+  let text = textColours.get(key);
+  if (text === undefined) {
+    const l = luminance(rgb);
+    const contrastDark = (l + 0.05) / (DARK_LUMINANCE + 0.05);
+    const contrastLight = 1.05 / (l + 0.05);
+    if (Math.max(contrastDark, contrastLight) < 4.5) text = '#000000';
+    else text = contrastDark >= contrastLight ? DARK_TEXT : LIGHT_TEXT;
+    textColours.set(key, text);
+  }
+  return text;
 }

@@ -44,14 +44,17 @@ export function addMark(marks, { y0, x0, y1, x1 }, h, w, kind = 'field') {
   m.style.height = `${((y1 - y0 + 1) / h) * 100}%`;
 }
 
-// A figure holding a canvas and a layer of marks; width in CSS px.
-function figure(parent, { channel, caption, width, part }) {
+// A figure holding a canvas of [w, h] pixels (its size from the start, so the panel keeps its
+// layout before it is drawn) and a layer of marks; width in CSS px.
+function figure(parent, { channel, caption, width, part, pixels: [w, h] }) {
   const f = el(parent, 'figure', 'map');
   f.dataset.part = part;
   if (channel !== undefined) f.dataset.channel = String(channel);
   const box = el(f, 'div', 'map-box');
   if (width) box.style.width = `calc(${width}px * var(--map-scale, 1))`;  // the page scales all maps
   const canvas = el(box, 'canvas');
+  canvas.width = w;
+  canvas.height = h;
   el(box, 'div', 'marks');
   if (caption !== undefined) el(f, 'figcaption', '', caption);
   return { figure: f, canvas };
@@ -96,6 +99,9 @@ function buildView(panel, { geom, index, kind, weights, labels }) {
 
   const scale = scaleFor(kind);
   const w = weights.get(`${name}.weight`);
+  // The weight pictures are drawn with the panel's first output (update), not here: the page
+  // builds its panels before it is ready and draws them just after (demo/update-loop.js).
+  const drawWeights = [];
 
   // Conv filters: one picture per output channel (its input-channel kernels as tiles).
   if (type === 'conv2d' && w) {
@@ -109,11 +115,12 @@ function buildView(panel, { geom, index, kind, weights, labels }) {
     const tiles = kernelTiles(ic, kh, kw);
     const px = ic === 1 ? 10 : 6;
     const domain = domainOf(w.data, 'diverging', 'signed');
-    for (let o = 0; o < oc; o++) {
-      const { canvas } = figure(maps, { channel: o, caption: `${o}`, width: tiles.width * px, part: 'weights' });
-      drawKernels(canvas, w.data, o * ic * kh * kw, ic, kh, kw, 'diverging', domain);
-    }
-    renderLegend(legend, { scale: 'diverging', domain });
+    const canvases = [];
+    for (let o = 0; o < oc; o++) canvases.push(figure(maps, { channel: o, caption: `${o}`, width: tiles.width * px, part: 'weights', pixels: [tiles.width, tiles.height] }).canvas);
+    drawWeights.push(() => {
+      for (let o = 0; o < oc; o++) drawKernels(canvases[o], w.data, o * ic * kh * kw, ic, kh, kw, 'diverging', domain);
+      renderLegend(legend, { scale: 'diverging', domain });
+    });
   }
   // Dense units reading a flattened one-channel image: each unit's weights as that image.
   if (type === 'dense' && w && geom.image) {
@@ -126,11 +133,12 @@ function buildView(panel, { geom, index, kind, weights, labels }) {
     const maps = el(part, 'div', 'maps');
     focusable(maps, index, `unit weights of ${name}`);
     const domain = domainOf(w.data, 'diverging', 'signed');
-    for (let u = 0; u < units; u++) {
-      const { canvas } = figure(maps, { channel: u, caption: `${u}`, width: iw * 2, part: 'weights' });
-      drawMap(canvas, w.data, u * ih * iw, ih, iw, 'diverging', domain);
-    }
-    renderLegend(legend, { scale: 'diverging', domain });
+    const canvases = [];
+    for (let u = 0; u < units; u++) canvases.push(figure(maps, { channel: u, caption: `${u}`, width: iw * 2, part: 'weights', pixels: [iw, ih] }).canvas);
+    drawWeights.push(() => {
+      for (let u = 0; u < units; u++) drawMap(canvases[u], w.data, u * ih * iw, ih, iw, 'diverging', domain);
+      renderLegend(legend, { scale: 'diverging', domain });
+    });
   }
 
   // The layer's output.
@@ -146,12 +154,12 @@ function buildView(panel, { geom, index, kind, weights, labels }) {
   let table = null, cols = 0;
   if (outDims.length === 3) {
     const [c, h, wd] = outDims;
-    for (let ch = 0; ch < c; ch++) canvases.push(figure(outMaps, { channel: ch, caption: `${ch}`, width: wd * cellPixels(Math.max(h, wd)), part: 'output' }).canvas);
+    for (let ch = 0; ch < c; ch++) canvases.push(figure(outMaps, { channel: ch, caption: `${ch}`, width: wd * cellPixels(Math.max(h, wd)), part: 'output', pixels: [wd, h] }).canvas);
   } else if (outDims[0] > LONG_VECTOR) {
     const n = outDims[0];
     const [c, h, wd] = geom.flatFrom ?? [1, 1, n];
     cols = c > 1 && h * wd <= 64 ? h * wd : geom.flatFrom ? wd : Math.min(n, 32);
-    const { figure: f, canvas } = figure(outMaps, { width: cols * (cols > 40 ? 6 : 16), caption: geom.flatFrom && cols !== n ? `${Math.ceil(n / cols)} rows of ${cols}${c > 1 ? ': one row per channel' : ''}` : undefined, part: 'output' });
+    const { figure: f, canvas } = figure(outMaps, { width: cols * (cols > 40 ? 6 : 16), caption: geom.flatFrom && cols !== n ? `${Math.ceil(n / cols)} rows of ${cols}${c > 1 ? ': one row per channel' : ''}` : undefined, part: 'output', pixels: [cols, Math.ceil(n / cols)] });
     f.classList.add('vector');
     canvas.dataset.cols = String(cols);
     canvases.push(canvas);
@@ -168,6 +176,10 @@ function buildView(panel, { geom, index, kind, weights, labels }) {
     name, panel, explainBox,
     // data: this layer's output for one input (Float32Array, outDims).
     update(data) {
+      while (drawWeights.length) {  // until each has been drawn once
+        drawWeights[0]();
+        drawWeights.shift();
+      }
       const domain = domainOf(data, scale, kind);
       if (outDims.length === 3) {
         const [c, h, wd] = outDims;
