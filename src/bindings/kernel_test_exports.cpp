@@ -62,14 +62,24 @@ convscope::kernels::Conv2dGeometry conv_geometry_from(const val& g) {
   return c;
 }
 
+// A convolution's operands from JS arrays, each checked against the geometry (n samples).
+struct ConvOperands {
+  std::vector<float> x, w, b;
+};
+
+ConvOperands conv_operands(const convscope::kernels::Conv2dGeometry& c, std::size_t n, const val& in,
+                           const val& weight, const val& bias) {
+  ConvOperands o{floats_from(in, "in"), floats_from(weight, "weight"), floats_from(bias, "bias")};
+  require_length(o.x, n * c.ic * c.h * c.w, "in");
+  require_length(o.w, c.oc * c.ic * c.win.kh * c.win.kw, "weight");
+  require_length(o.b, c.oc, "bias");
+  return o;
+}
+
 val kernel_conv2d(bool fast, const val& g, const val& in, const val& weight, const val& bias) {
   return guarded([&] {
     const convscope::kernels::Conv2dGeometry c = conv_geometry_from(g);
-    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"),
-               b = floats_from(bias, "bias");
-    require_length(x, c.ic * c.h * c.w, "in");
-    require_length(w, c.oc * c.ic * c.win.kh * c.win.kw, "weight");
-    require_length(b, c.oc, "bias");
+    const auto [x, w, b] = conv_operands(c, 1, in, weight, bias);
     std::vector<float> out(c.oc * c.oh * c.ow), scratch(convscope::kernels::conv2d_scratch_floats(c));
     if (fast)
       convscope::kernels::conv2d_f32_vec4(c, x.data(), w.data(), b.data(), out.data(), scratch.data());
@@ -85,11 +95,7 @@ val kernel_conv2d_batch(bool fast, const val& g, int n, bool relu, const val& in
     if (n < 1) throw convscope::Error("conv2d batch: n must be at least 1");
     const convscope::kernels::Conv2dGeometry c = conv_geometry_from(g);
     const std::size_t ns = n;
-    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"),
-               b = floats_from(bias, "bias");
-    require_length(x, ns * c.ic * c.h * c.w, "in");
-    require_length(w, c.oc * c.ic * c.win.kh * c.win.kw, "weight");
-    require_length(b, c.oc, "bias");
+    const auto [x, w, b] = conv_operands(c, ns, in, weight, bias);
     std::vector<float> out(ns * c.oc * c.oh * c.ow, NAN);
     if (fast) {
       std::vector<float> scratch(convscope::kernels::conv2d_batch_scratch_floats(c, ns), NAN);
@@ -111,11 +117,7 @@ val kernel_conv2d_relu_maxpool(bool fast, const val& g, int n, const val& in, co
     if (!convscope::kernels::conv2d_fuses_maxpool2x2(c))
       throw convscope::Error("conv2d relu maxpool: needs stride 1 and a map of at least 2×2");
     const std::size_t ns = n;
-    const auto x = floats_from(in, "in"), w = floats_from(weight, "weight"),
-               b = floats_from(bias, "bias");
-    require_length(x, ns * c.ic * c.h * c.w, "in");
-    require_length(w, c.oc * c.ic * c.win.kh * c.win.kw, "weight");
-    require_length(b, c.oc, "bias");
+    const auto [x, w, b] = conv_operands(c, ns, in, weight, bias);
     std::vector<float> out(ns * c.oc * (c.oh / 2) * (c.ow / 2), NAN);
     if (fast) {
       std::vector<float> scratch(convscope::kernels::conv2d_batch_scratch_floats(c, ns), NAN);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cli/guarded_main.hpp"
 #include "io/mnist_idx.hpp"
 #include "model/model_io.hpp"
 #include "train/trainer.hpp"
@@ -60,10 +61,5 @@ int run(int argc, char** argv) {
 }  // namespace convscope
 
 int main(int argc, char** argv) {
-  try {
-    return convscope::run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "convscope-eval: %s\n", e.what());
-    return 1;
-  }
+  return convscope::guarded_main("convscope-eval", "", [&] { return convscope::run(argc, argv); });
 }

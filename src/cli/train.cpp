@@ -17,6 +17,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli/guarded_main.hpp"
 #include "cli/presets.hpp"
 #include "data/jets.hpp"
 #include "io/mnist_idx.hpp"
@@ -305,10 +306,5 @@ int run(int argc, char** argv) {
 }  // namespace convscope
 
 int main(int argc, char** argv) {
-  try {
-    return convscope::run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "\nconvscope-train: %s\n", e.what());
-    return 1;
-  }
+  return convscope::guarded_main("convscope-train", "\n", [&] { return convscope::run(argc, argv); });
 }

@@ -123,19 +123,20 @@ void Sequential::resize_input(std::size_t n) {
     input_.resize(shape);
 }
 
-const Tensor& Sequential::forward(const float* x, std::size_t size, std::size_t n, Kernels kernels) {
+void Sequential::load_input(const float* x, std::size_t size, std::size_t n) {
   check_input(size, n);
   require_finite(x, size);
   resize_input(n);
   std::copy(x, x + size, input_.data());
+}
+
+const Tensor& Sequential::forward(const float* x, std::size_t size, std::size_t n, Kernels kernels) {
+  load_input(x, size, n);
   return run(false, kernels);
 }
 
 const Tensor& Sequential::infer(const float* x, std::size_t size, std::size_t n, Kernels kernels) {
-  check_input(size, n);
-  require_finite(x, size);
-  resize_input(n);
-  std::copy(x, x + size, input_.data());
+  load_input(x, size, n);
   return run(true, kernels);
 }
 

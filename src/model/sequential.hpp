@@ -80,6 +80,8 @@ class Sequential {
  private:
   void check_input(std::size_t size, std::size_t n) const;
   void resize_input(std::size_t n);
+  // check_input, require_finite, then the samples copied into the model's own input
+  void load_input(const float* x, std::size_t size, std::size_t n);
   const Tensor& run(bool fused, Kernels kernels);
 
   Architecture arch_;
