@@ -76,6 +76,14 @@ const chart = (selector, options) => {
 
 const drawTrainingCharts = () => renderTrainingCurves({ loss: $('#loss-chart'), accuracy: $('#accuracy-chart') }, chartWidth, state.run);
 
+// At the end of a run the curves are drawn at once, so that "Done" never shows last epoch's
+// test point still missing (a short run ends within one CHART_MS).
+function drawChartsNow() {
+  clearTimeout(state.chartTimer);
+  state.chartTimer = 0;
+  drawTrainingCharts();
+}
+
 const choice = (name) => document.querySelector(`input[name="${name}"]:checked`).value;
 
 function describeSettings() {
@@ -140,6 +148,7 @@ function stopTraining() {
 function onResult(r) {
   state.results.set(r.key, r);
   if (r.source === 'trained') {
+    drawChartsNow();
     const run = $('#run');
     const wallMs = performance.now() - state.run.t0;  // from the click: what the student waited
     Object.assign(run.dataset, { state: r.stopped ? 'stopped' : 'done', auc: String(r.auc), trainMs: String(Math.round(r.trainMs)), wallMs: String(Math.round(wallMs)) });
