@@ -39,7 +39,6 @@ Architecture parse_architecture(const std::string& text) {
   if (!j.is_object()) fail_got("architecture: expected a JSON object, got ", j);
 
   Architecture arch;
-  arch.json = j;
   if (!j.contains("input") || !j["input"].is_object())
     throw Error("architecture: missing \"input\" {channels, height, width}");
   const auto& in = j["input"];
@@ -67,6 +66,7 @@ Architecture parse_architecture(const std::string& text) {
     if (!names.insert(name).second) fail_layer(i, layer, &name);
   }
   arch.layers = j["layers"];
+  arch.json = std::move(j);  // not a copy: a model loads once, in the baseline compiler
   return arch;
 }
 

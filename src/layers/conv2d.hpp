@@ -9,6 +9,7 @@
 #include "layers/hyperparams.hpp"
 #include "layers/layer.hpp"
 #include "layers/pool2d.hpp"
+#include "tensor/scratch.hpp"
 
 namespace convscope {
 
@@ -140,9 +141,9 @@ class Conv2d : public Layer {
   hyper::Padding padding_;
   kernels::Conv2dGeometry g_{};
   Tensor weight_, bias_, weight_grad_, bias_grad_;
-  std::vector<float> scratch_;           // im2col (+ gemm) buffer, grown at a fast forward
-  std::vector<float> backward_scratch_;  // sized at the first backward (training only)
-  std::vector<float> packed_;            // packed() of the weights as of packed_version_
+  ScratchFloats scratch_;           // im2col (+ gemm) buffer, grown at a fast forward
+  ScratchFloats backward_scratch_;  // sized at the first backward (training only)
+  ScratchFloats packed_;            // packed() of the weights as of packed_version_
   std::uint64_t weights_version_ = 1, packed_version_ = 0;
 };
 

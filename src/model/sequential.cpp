@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "kernels/kernels.hpp"
 #include "layers/registry.hpp"
@@ -38,6 +39,10 @@ namespace {
               std::to_string(classes) + " outputs");
 }
 
+// One memset: xtensor's fill() is a loop of its own, one float at a time in the browser's baseline
+// compiler, where a model load runs.
+void zero(Tensor& t) { std::memset(t.data(), 0, t.size() * sizeof(float)); }
+
 }  // namespace
 
 Sequential::Sequential(Architecture arch, const ParamCheck& check)
@@ -67,9 +72,9 @@ Sequential::Sequential(Architecture arch, const ParamCheck& check)
   sample_values_ = values;
   for (Param& p : params()) {
     *p.value = Tensor::from_shape(p.shape);
-    p.value->fill(0.0f);
+    zero(*p.value);
     *p.grad = Tensor::from_shape(p.shape);
-    p.grad->fill(0.0f);
+    zero(*p.grad);
   }
   outputs_.resize(layers_.size());
   grads_.resize(layers_.size());
@@ -187,7 +192,7 @@ void Sequential::backward(const Tensor& grad, std::size_t last, Kernels kernels)
 }
 
 void Sequential::zero_grad() {
-  for (Param& p : params()) p.grad->fill(0.0f);
+  for (Param& p : params()) zero(*p.grad);
 }
 
 }  // namespace convscope
