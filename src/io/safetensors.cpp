@@ -137,12 +137,13 @@ struct Entry {
   fail_tensor(name, "shape " + show(shape) + ": dim " + std::to_string(value) + " overflows size_t");
 }
 
-[[noreturn]] void fail_entry_size(const Entry& entry, std::size_t bytes, std::size_t data_size,
-                                  const json& offsets) {
-  if (offsets.is_null())  // the shape alone needs more than the data area
-    fail_tensor(entry.name, "shape " + show_shape(entry.shape) + " needs " + std::to_string(bytes) +
-                                " bytes, more than the whole data area (" + std::to_string(data_size) +
-                                " bytes)");
+[[noreturn]] void fail_entry_too_big(const Entry& entry, std::size_t bytes, std::size_t data_size) {
+  fail_tensor(entry.name, "shape " + show_shape(entry.shape) + " needs " + std::to_string(bytes) +
+                              " bytes, more than the whole data area (" + std::to_string(data_size) +
+                              " bytes)");
+}
+
+[[noreturn]] void fail_entry_size(const Entry& entry, std::size_t bytes, const json& offsets) {
   fail_tensor(entry.name, "shape " + show_shape(entry.shape) + " needs " + std::to_string(bytes) +
                               " bytes (4 x " + std::to_string(entry.count) + "), data_offsets " +
                               show(offsets) + " hold " + std::to_string(entry.end - entry.begin) +
@@ -240,7 +241,7 @@ Entry parse_entry(const std::string& name, const json& info, std::size_t data_si
   if (!element_count(entry.shape, &entry.count) || !checked_mul(entry.count, kF32Bytes, &bytes)) {
     fail_tensor(name, "shape " + show_shape(entry.shape) + ": element count overflows size_t");
   }
-  if (bytes > data_size) fail_entry_size(entry, bytes, data_size, json());
+  if (bytes > data_size) fail_entry_too_big(entry, bytes, data_size);
 
   const json& offsets = info["data_offsets"];
   if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
@@ -251,7 +252,7 @@ Entry parse_entry(const std::string& name, const json& info, std::size_t data_si
   if (begin > end || end > data_size) fail_offsets(name, offsets, data_size);
   entry.begin = static_cast<std::size_t>(begin);  // both <= data_size, so they fit
   entry.end = static_cast<std::size_t>(end);
-  if (entry.end - entry.begin != bytes) fail_entry_size(entry, bytes, data_size, offsets);
+  if (entry.end - entry.begin != bytes) fail_entry_size(entry, bytes, offsets);
   return entry;
 }
 
@@ -265,9 +266,9 @@ const NamedTensor* Safetensors::find(const std::string& name) const {
 }
 
 SafetensorsIndex index_safetensors(const std::uint8_t* bytes, std::size_t size) {
-  if (size < 8 || read_u64_le(bytes) > size - 8 || read_u64_le(bytes) > kMaxHeaderBytes)
+  const std::uint64_t header_size = size < 8 ? 0 : read_u64_le(bytes);
+  if (size < 8 || header_size > size - 8 || header_size > kMaxHeaderBytes)
     fail_header_length(bytes, size);
-  const std::uint64_t header_size = read_u64_le(bytes);
   const char* text = reinterpret_cast<const char*>(bytes + 8);
   json header;
   try {
