@@ -251,11 +251,14 @@ const loadShippedCnn = () => fetchBytes(SHIPPED_CNN, document.baseURI);
 async function main() {
   const status = $('#status');
   try {
+    // performance marks (convscope:…): where the time to ready goes, read by npm run bench
     engine = await loadEngine(document.baseURI);
+    performance.mark('convscope:engine');
     showEngineKind(engine.kind);
     setupControls();
     recompute();
     const learning = drawFixedSections(engine.cs).catch(showLearnError);  // section 8 only: the rest works
+    performance.mark('convscope:sections');
     const cnnTotal = await renderShippedCnn({
       section: $('#cnn-params'), note: $('#cnn-note'), body: $('#cnn-params-body'), total: $('#cnn-total'), check: $('#cnn-check'),
     }, engine.cs, loadShippedCnn);
@@ -263,7 +266,9 @@ async function main() {
       $('#cnn-note').classList.add('error');
       $('#cnn-note').setAttribute('role', 'alert');
     }
+    performance.mark('convscope:shipped-cnn');
     await learning;
+    performance.mark('convscope:learning');
     status.textContent = `Engine loaded (${engine.kind}). Every number below is computed by it.`;
     markReady();
   } catch (e) {

@@ -139,6 +139,7 @@ function showPanelsSoon() {
   }, { rootMargin: '200px' }).observe($('#layer-panels'));
 }
 
+performance.mark('convscope:main-js');
 async function main() {
   try {
     acceptFileDrops(document, $('#drop-hint'), (file) => app.current && loadOwnModel(app, file));  // a drop never leaves the page

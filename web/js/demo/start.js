@@ -4,5 +4,6 @@
 import { prefetch, startEngine } from '../engine.js';
 import { MODELS, SAMPLES_FILE } from './model-files.js';
 
+performance.mark('convscope:start-js');
 startEngine(document.baseURI);
 for (const file of [...MODELS.map((m) => m.file), SAMPLES_FILE]) prefetch(file, document.baseURI);

@@ -29,6 +29,9 @@ import { startWorker } from '../worker-rpc.js';
 import { createOxTrainer } from './ox-trainer.js';
 
 const GUESSING_LOSS = Math.LN2;  // cross-entropy of answering 50/50: −ln ½
+// The charts' first drawing, before the ResizeObserver has told their width (it redraws them at
+// once if they differ): reading the width then would lay out the whole page mid-load.
+const CHART_WIDTH_GUESS = 480;
 
 const fixed2 = (v) => (Object.is(Number(v.toFixed(2)), -0) ? '0.00' : v.toFixed(2));
 // A probability that never reads as a flat 1 or 0: 3 decimals, 4 near the ends, then "> 0.9999".
@@ -189,13 +192,13 @@ export function createLearnFilter(els, { baseUrl, cs, onError = () => {} }) {
     const now = losses[step];
     const hi = Math.max(1, Math.ceil(Math.max(...losses) * 4) / 4);
     renderLineChart(els.lossChart, {
-      width: chartWidth.get(els.lossChart), values: losses, xMax: total, yDomain: [0, hi], xLabel: 'training step', yLabel: 'loss',
+      width: chartWidth.get(els.lossChart) ?? CHART_WIDTH_GUESS, values: losses, xMax: total, yDomain: [0, hi], xLabel: 'training step', yLabel: 'loss',
       references: [{ y: GUESSING_LOSS, label: 'guessing (ln 2)' }],
       description: `Loss curve: ${formatProse(losses[0])} at step 0, ${formatProse(now)} at step ${step} of ${total}.`,
     });
     const acc = correct.map((c) => (100 * c) / data.n);
     renderLineChart(els.accuracyChart, {
-      width: chartWidth.get(els.accuracyChart), values: acc, xMax: total, yDomain: [0, 100], xLabel: 'training step', yLabel: 'accuracy (%)',
+      width: chartWidth.get(els.accuracyChart) ?? CHART_WIDTH_GUESS, values: acc, xMax: total, yDomain: [0, 100], xLabel: 'training step', yLabel: 'accuracy (%)',
       references: [{ y: 50, label: 'coin flip' }],
       description: `Training accuracy: ${percent(correct[0], data.n)} at step 0, ${percent(correct[step], data.n)} at step ${step}.`,
     });
