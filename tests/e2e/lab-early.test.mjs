@@ -3,8 +3,8 @@
 // headless Chromium: Train clicked the moment body[data-ready] is set (in the same task, before the
 // rest of the jets exist) waits for them and is scored on the whole test set; the shipped models
 // too, bit for bit as the same engine scores them in Node on generateJets(testCount, testSeed);
-// the averages' captions count the jets they average; the first screen does not move when the
-// rest of the data arrives.
+// the averages' captions count the jets they average, first the first part's, then the whole
+// set's; the first screen does not move when the rest of the data arrives (1280×800, 390×844).
 // Run: node --experimental-wasm-relaxed-simd --test tests/e2e/lab-early.test.mjs   (needs web/engine/, /usr/bin/chromium, playwright-core)
 
 import { test, before, after } from 'node:test';
@@ -21,6 +21,15 @@ const TRAIN_TIMEOUT = 180_000;  // a generous ceiling for one run on a loaded ma
 
 let browser, page, problems, cs, testSet;
 
+// In the page: where the jets section, the averages and the first example of each class are
+// (page coordinates).
+function firstScreenLayout() {
+  return Object.fromEntries(['#jets', '#average-0', '#average-1', '#examples-0 .jet', '#examples-1 .jet'].map((selector) => {
+    const r = document.querySelector(selector).getBoundingClientRect();
+    return [selector, [r.x + window.scrollX, r.y + window.scrollY, r.width, r.height]];
+  }));
+}
+
 // In the page before its scripts: when body gets data-ready, note whether any shipped model was
 // already scored and where the jets section is, pick the DNN fine-tuned from the shipped file (the
 // shortest run) and click Train, all in that one task.
@@ -28,11 +37,10 @@ function trainAtReady() {
   new MutationObserver((_, observer) => {
     if (!document.body?.dataset.ready) return;
     observer.disconnect();
-    const rect = document.querySelector('#jets').getBoundingClientRect();  // in the page: + scrollY
     window.__atReady = {
       state: document.body.dataset.ready,
       shippedRows: document.querySelectorAll('#compare-body tr[data-key^="shipped"]').length,
-      jets: [rect.x, rect.y + window.scrollY, rect.width, rect.height],
+      layout: firstScreenLayout(),
       averagesCaption: [...document.querySelectorAll('.average figcaption')].map((f) => f.textContent),
     };
     document.querySelector('input[name="net"][value="dnn"]').checked = true;
@@ -47,7 +55,7 @@ before(async () => {
   browser = await launchBrowser('convscope-lab-early-');
   page = await browser.context.newPage();
   problems = watch(page);
-  await page.addInitScript(trainAtReady);
+  await page.addInitScript(`${firstScreenLayout}; (${trainAtReady})();`);
   await page.goto(`${browser.baseUrl}lab.html`);
   await page.waitForSelector('body[data-ready]', { timeout: TIMEOUT });
 });
@@ -76,6 +84,13 @@ test('the first screen is ready before any model is scored; its averages say how
     [`average of ${count(1)} W/Z test jets`, `average of ${count(0)} QCD test jets`]);
 });
 
+test('the averages are drawn again over the whole test set', async () => {
+  const count = (c) => testSet.labels.filter((l) => l === c).length.toLocaleString('en-US');
+  const expected = [`average of ${count(1)} W/Z test jets`, `average of ${count(0)} QCD test jets`];
+  await page.waitForFunction((want) => [...document.querySelectorAll('.average figcaption')]
+    .every((f, i) => f.textContent.replace(/\s+/g, ' ').trim() === want[i]), expected, { timeout: TIMEOUT });
+});
+
 test('the shipped models are scored on the whole test set, as the engine scores them in Node', async () => {
   for (const net of ['cnn', 'dnn']) {
     const row = `#compare-body tr[data-key="shipped-${net}"]`;
@@ -102,11 +117,28 @@ test('Train clicked at ready waits for the jets and is scored on the whole test 
   assert.deepEqual(problems, []);
 });
 
-test('the jets section has not moved since the first screen', async () => {
+test('the first screen has not moved since it was drawn (1280×800 here, 390×844 below)', async () => {
   const atReady = await page.evaluate(() => window.__atReady);
-  const now = await page.$eval('#jets', (s) => {
-    const r = s.getBoundingClientRect();
-    return [r.x, r.y + window.scrollY, r.width, r.height];
-  });
-  assert.deepEqual(now, atReady.jets);
+  assert.deepEqual(await page.evaluate(firstScreenLayout), atReady.layout);
+});
+
+test('at 390×844 too, the first screen does not move when the averages are drawn again', async () => {
+  const phone = await browser.context.newPage();
+  try {
+    await phone.setViewportSize({ width: 390, height: 844 });
+    const phoneProblems = watch(phone);
+    await phone.addInitScript(`${firstScreenLayout};
+      new MutationObserver((_, observer) => {
+        if (!document.body?.dataset.ready) return;
+        observer.disconnect();
+        window.__layout = firstScreenLayout();
+      }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready'] });`);
+    await phone.goto(`${browser.baseUrl}lab.html`);
+    const signal = testSet.labels.filter((l) => l === 1).length.toLocaleString('en-US');  // the W/Z average's count, over all
+    await phone.waitForFunction((n) => document.querySelector('.average figcaption').textContent.includes(` ${n} `), signal, { timeout: TIMEOUT });
+    assert.deepEqual(await phone.evaluate(firstScreenLayout), await phone.evaluate(() => window.__layout));
+    assert.deepEqual(phoneProblems, []);
+  } finally {
+    await phone.close();
+  }
 });

@@ -46,7 +46,8 @@ function drawExamples({ images, labels }) {
   });
 }
 
-// averages [QCD, W/Z]: over the test jets generated before the first screen, counts[c] of class c
+// averages [QCD, W/Z]: over the first test jets (the first screen), then over all of them
+// (refreshAverages), counts[c] of class c
 function drawAverages(averages, counts) {
   averages.forEach((image, c) => {
     const canvas = $(`#average-${c}`);
@@ -55,6 +56,10 @@ function drawAverages(averages, counts) {
   });
   renderJetLegend($('#jet-legend'));
 }
+
+// The averages again over the whole test set, once the worker has generated it.
+const refreshAverages = () => state.worker.request('averages').then((m) => drawAverages(m.averages, m.averageCounts))
+  .catch((e) => showError(errorText(e)));
 
 // ---- 2. Training
 
@@ -254,6 +259,7 @@ function onReady(m) {
   drawAverages(m.averages, m.averageCounts);
   $('#test-count').textContent = fmtInt(m.testCount);
   loadShipped();  // asked for before Train can be clicked: a Train waits for the shipped files
+  refreshAverages();
   state.ready = true;
   setRunning(false);
   markReady();

@@ -8,6 +8,8 @@
 //     each class: the examples and the class averages come from them). The rest of the test jets
 //     are generated after the answer, in parts, then, once the shipped files are in, the training
 //     jets (twice as many); a request that needs them waits for them
+//   averages → {averageCount, averageCounts, averages}: the same over the whole test set, once it
+//     is generated (the page draws the first screen's averages again with them)
 //   shipped {urls: {cnn, dnn}} → {errors: [message]}; progress: a result per shipped file loaded
 //     (each scored once the whole test set is in)
 //   train {net, from} → a result; progress: {type: 'progress', step, steps, …} a few times a
@@ -104,7 +106,7 @@ async function describe(key, model, extra, pass) {
 }
 
 // What the page's first screen shows: the examples and class averages of the first
-// DATA.firstTestCount test jets. The whole test set takes 4 times as long, the training jets 8
+// DATA.firstTestCount test jets. The whole test set takes 20 times as long, the training jets 40
 // (the generator costs ~0.1–0.2 ms a jet): both come after the first screen.
 let firstTestPart = null;  // generateJetRange(testCount, testSeed, 0, firstTestCount), until the whole set is in
 async function generateData() {
@@ -141,6 +143,12 @@ const testSet = () => (testGenerated ??= init().then(async () => {
   test = await jetsInParts(cs, DATA.testCount, DATA.testSeed, { first: firstTestPart });
   firstTestPart = null;
 }));
+
+async function wholeTestSetAverages() {
+  await testSet();
+  const { averages, counts } = classAverages(test);
+  return { averageCount: test.count, averageCounts: counts, averages };
+}
 
 // The training jets, once per worker: after the test set, when the shipped files are in or a
 // Train asks.
@@ -270,4 +278,4 @@ function trace({ source, example }) {
   return { source, example, layers: layers.map(({ name, type, shape, data }) => ({ name, type, shape, data })) };
 }
 
-serveRequests({ init, shipped: loadShipped, train: runTraining, trace });
+serveRequests({ init, averages: wholeTestSetAverages, shipped: loadShipped, train: runTraining, trace });
