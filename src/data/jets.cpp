@@ -291,19 +291,26 @@ Dataset generate_jets(std::size_t count, std::uint32_t seed, std::size_t first, 
   return d;
 }
 
+namespace {
+
+// The checks of both numeric requests, one copy: name is the page's function, for the messages.
+Dataset checked_range(double count, double seed, double first, double n, const std::string& name) {
+  whole_number(count, 1, kMaxJetsPerRequest, name + ": count");
+  whole_number(seed, 0, 4294967295.0, name + ": seed");
+  whole_number(first, 0, count - 1, name + ": first");
+  whole_number(n, 1, count - first, name + ": n (first + n at most count)");
+  return generate_jets(static_cast<std::size_t>(count), static_cast<std::uint32_t>(seed),
+                       static_cast<std::size_t>(first), static_cast<std::size_t>(n));
+}
+
+}  // namespace
+
 Dataset generate_jets_checked(double count, double seed) {
-  whole_number(count, 1, kMaxJetsPerRequest, "generateJets: count");
-  whole_number(seed, 0, 4294967295.0, "generateJets: seed");
-  return generate_jets(static_cast<std::size_t>(count), static_cast<std::uint32_t>(seed));
+  return checked_range(count, seed, 0, count, "generateJets");
 }
 
 Dataset generate_jet_range_checked(double count, double seed, double first, double n) {
-  whole_number(count, 1, kMaxJetsPerRequest, "generateJetRange: count");
-  whole_number(seed, 0, 4294967295.0, "generateJetRange: seed");
-  whole_number(first, 0, count - 1, "generateJetRange: first");
-  whole_number(n, 1, count - first, "generateJetRange: n (first + n at most count)");
-  return generate_jets(static_cast<std::size_t>(count), static_cast<std::uint32_t>(seed),
-                       static_cast<std::size_t>(first), static_cast<std::size_t>(n));
+  return checked_range(count, seed, first, n, "generateJetRange");
 }
 
 }  // namespace convscope
