@@ -273,6 +273,9 @@ export interface ConvScope {
   preprocessPlaced(pixels: Uint8Array | Uint8ClampedArray | ArrayLike<number>, width: number, height: number): PlacedImage;
   /** count (1 … 100,000) generated W/Z and QCD jet images, the same for the same seed (0 … 2^32 − 1) */
   generateJets(count: number, seed: number): Jets;
+  /** jets [first, first + n) of generateJets(count, seed) alone, bit for bit the same
+   * (first 0 … count − 1, n 1 … count − first): a set generated in parts */
+  generateJetRange(count: number, seed: number, first: number, n: number): Jets;
   /** area under the ROC curve; labels 0 (background) or 1 (signal); ties count ½ */
   rocAuc(scores: Floats, labels: Labels): number;
   /** the ROC curve, one point per distinct score */

@@ -606,19 +606,29 @@ val preprocess_placed(const val& pixels, const val& width, const val& height) {
 
 // ---- The jet lab: generated W/Z vs QCD images (data/jets.hpp) and ROC metrics. ----
 
-// cs.generateJets(count, seed) -> {images: Float32Array(count·625), labels: Int32Array(count),
-// height: 25, width: 25}; the same images as the native generator for the same seed.
+// A generated jet set (or part of one) as {images: Float32Array(count·625), labels:
+// Int32Array(count), height: 25, width: 25}.
+val jets_value(const convscope::Dataset& d) {
+  val out = val::object();
+  out.set("images", float32_array(d.images.data(), d.images.size()));
+  out.set("labels", val::global("Int32Array")
+                        .new_(emscripten::typed_memory_view(d.labels.size(), d.labels.data())));
+  out.set("height", d.rows);
+  out.set("width", d.cols);
+  return out;
+}
+
+// cs.generateJets(count, seed) -> the set's jets_value; the same images as the native generator
+// for the same seed.
 val generate_jets(double count, double seed) {
-  return guarded([&] {
-    const convscope::Dataset d = convscope::generate_jets_checked(count, seed);
-    val out = val::object();
-    out.set("images", float32_array(d.images.data(), d.images.size()));
-    out.set("labels", val::global("Int32Array")
-                          .new_(emscripten::typed_memory_view(d.labels.size(), d.labels.data())));
-    out.set("height", d.rows);
-    out.set("width", d.cols);
-    return out;
-  });
+  return guarded([&] { return jets_value(convscope::generate_jets_checked(count, seed)); });
+}
+
+// cs.generateJetRange(count, seed, first, n) -> jets [first, first + n) of generateJets(count,
+// seed) alone, bit for bit the same (a set generated in parts).
+val generate_jet_range(double count, double seed, double first, double n) {
+  return guarded(
+      [&] { return jets_value(convscope::generate_jet_range_checked(count, seed, first, n)); });
 }
 
 // cs.rocAuc(scores, labels) -> the area under the ROC curve (ties count ½).
@@ -795,6 +805,7 @@ EMSCRIPTEN_BINDINGS(convscope) {
   function("transformSweep", &transform_sweep);
   function("confusionMatrix", &confusion_matrix);
   function("generateJets", &generate_jets);
+  function("generateJetRange", &generate_jet_range);
   function("rocAuc", &roc_auc);
   function("rocCurve", &roc_curve);
   function("backgroundRejection", &background_rejection);

@@ -262,26 +262,55 @@ void generate_jet(int label, std::uint64_t seed, float* image, const JetPhysics&
 }
 
 Dataset generate_jets(std::size_t count, std::uint32_t seed, const JetPhysics& physics) {
+  return generate_jets(count, seed, 0, count, physics);
+}
+
+Dataset generate_jets(std::size_t count, std::uint32_t seed, std::size_t first, std::size_t n,
+                      const JetPhysics& physics) {
   if (count > kMaxJets)
     throw Error("generate_jets: at most " + std::to_string(kMaxJets) +
                 " jets at once (2.5 GB), asked for " + std::to_string(count));
-  Dataset d;
-  d.count = count;
-  d.rows = d.cols = kJetSide;
-  d.images.resize(count * kJetPixels);
-  d.labels.resize(count);
-  for (std::size_t i = 0; i < count; ++i) d.labels[i] = static_cast<std::int32_t>(i < count / 2);
+  if (first > count || n > count - first)
+    throw Error("generate_jets: jets [first, first + n) = [" + std::to_string(first) + ", " +
+                std::to_string(first) + " + " + std::to_string(n) + ") are not all in a set of " +
+                std::to_string(count));
+  // The labels of the whole set (a jet's label depends on the shuffle of all count), then the
+  // images of the range alone.
+  std::vector<std::int32_t> labels(count);
+  for (std::size_t i = 0; i < count; ++i) labels[i] = static_cast<std::int32_t>(i < count / 2);
   Random shuffle(jet_seed(seed, ~std::uint64_t{0}));
-  for (std::size_t i = count; i > 1; --i) std::swap(d.labels[i - 1], d.labels[shuffle.below(i)]);
-  for (std::size_t i = 0; i < count; ++i)
-    generate_jet(d.labels[i], jet_seed(seed, i), d.images.data() + i * kJetPixels, physics);
+  for (std::size_t i = count; i > 1; --i) std::swap(labels[i - 1], labels[shuffle.below(i)]);
+  Dataset d;
+  d.count = n;
+  d.rows = d.cols = kJetSide;
+  d.images.resize(n * kJetPixels);
+  d.labels.assign(labels.begin() + static_cast<std::ptrdiff_t>(first),
+                  labels.begin() + static_cast<std::ptrdiff_t>(first + n));
+  for (std::size_t i = 0; i < n; ++i)
+    generate_jet(d.labels[i], jet_seed(seed, first + i), d.images.data() + i * kJetPixels, physics);
   return d;
 }
 
+namespace {
+
+// The checks of both numeric requests, one copy: name is the page's function, for the messages.
+Dataset checked_range(double count, double seed, double first, double n, const std::string& name) {
+  whole_number(count, 1, kMaxJetsPerRequest, name + ": count");
+  whole_number(seed, 0, 4294967295.0, name + ": seed");
+  whole_number(first, 0, count - 1, name + ": first");
+  whole_number(n, 1, count - first, name + ": n (first + n at most count)");
+  return generate_jets(static_cast<std::size_t>(count), static_cast<std::uint32_t>(seed),
+                       static_cast<std::size_t>(first), static_cast<std::size_t>(n));
+}
+
+}  // namespace
+
 Dataset generate_jets_checked(double count, double seed) {
-  whole_number(count, 1, kMaxJetsPerRequest, "generateJets: count");
-  whole_number(seed, 0, 4294967295.0, "generateJets: seed");
-  return generate_jets(static_cast<std::size_t>(count), static_cast<std::uint32_t>(seed));
+  return checked_range(count, seed, 0, count, "generateJets");
+}
+
+Dataset generate_jet_range_checked(double count, double seed, double first, double n) {
+  return checked_range(count, seed, first, n, "generateJetRange");
 }
 
 }  // namespace convscope

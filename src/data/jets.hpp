@@ -44,10 +44,22 @@ void generate_jet(int label, std::uint64_t seed, float* image, const JetPhysics&
 constexpr std::size_t kMaxJets = 1000000;
 Dataset generate_jets(std::size_t count, std::uint32_t seed, const JetPhysics& physics = {});
 
+// Jets [first, first + n) of the set (count, seed) alone: bit for bit those rows of
+// generate_jets(count, seed) (the labels are shuffled over the whole set, each image has its own
+// seed), so a set can be generated in parts (the lab shows its first screen from a first part).
+// first + n must be at most count; otherwise Error.
+Dataset generate_jets(std::size_t count, std::uint32_t seed, std::size_t first, std::size_t n,
+                      const JetPhysics& physics = {});
+
 // generate_jets for a count and a seed given as numbers (the pages' generateJets): whole
 // numbers, count from 1 to kMaxJetsPerRequest, seed from 0 to 2^32 - 1; otherwise Error
 // "generateJets: count must be ...".
 constexpr std::size_t kMaxJetsPerRequest = 100000;  // 250 MB of images in the page
 Dataset generate_jets_checked(double count, double seed);
+
+// generate_jets(count, seed, first, n) for numbers (the pages' generateJetRange): count and seed
+// as above, first from 0 to count - 1, n from 1 to count - first; otherwise Error
+// "generateJetRange: <count|seed|first|n> must be ...".
+Dataset generate_jet_range_checked(double count, double seed, double first, double n);
 
 }  // namespace convscope

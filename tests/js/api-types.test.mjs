@@ -167,6 +167,12 @@ const CS_CALLS = {
     assert.equal(jets.height, 25);
     assert.equal(jets.width, 25);
   },
+  generateJetRange: () => {
+    const jets = cs.generateJetRange(4, 1, 1, 2);  // jets 1 and 2 of generateJets(4, 1)
+    assert.ok(isFloats(jets.images, 2 * 625) && jets.labels instanceof Int32Array && jets.labels.length === 2);
+    assert.equal(jets.height, 25);
+    assert.equal(jets.width, 25);
+  },
   rocAuc: () => assert.equal(cs.rocAuc([0.1, 0.9], [0, 1]), 1),
   rocCurve: () => {
     const c = cs.rocCurve([0.1, 0.9], [0, 1]);

@@ -1,11 +1,14 @@
 // The jet lab's engine API in the wasm builds: cs.generateJets (the same images as the native
-// generator, bit for bit), cs.rocAuc and cs.backgroundRejection, and the shipped jet models'
-// recorded AUC on the regenerated test set.
+// generator, bit for bit), cs.generateJetRange (a part of a set, bit for bit that part of the
+// whole set) and the lab's test set generated in parts (web/js/lab/jet-parts.js), cs.rocAuc and
+// cs.backgroundRejection, and the shipped jet models' recorded AUC on the regenerated test set.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ENGINE_BUILD, ROOT, loadEngine } from './helpers.mjs';
+import { ENGINE_BUILD, ROOT, loadEngine, makeRng } from './helpers.mjs';
+import { jetsInParts } from '../../web/js/lab/jet-parts.js';
+import { DATA } from '../../web/js/lab/settings.js';
 
 const cs = await loadEngine();
 
@@ -61,6 +64,61 @@ test('generateJets: refuses a bad count or seed with a named Error', () => {
     assert.throws(() => cs.generateJets(count, 1), { name: 'Error', message: /generateJets: count/ });
   for (const seed of [-1, 0.5, 2 ** 32])
     assert.throws(() => cs.generateJets(2, seed), { name: 'Error', message: /generateJets: seed/ });
+});
+
+// The same float bits (not only equal values) and the same labels.
+const bytes = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+function assertSameJets(actual, expected, what) {
+  assert.equal(actual.labels.length, expected.labels.length, `${what}: count`);
+  assert.ok(bytes(actual.labels).equals(bytes(expected.labels)), `${what}: labels differ`);
+  assert.ok(bytes(actual.images).equals(bytes(expected.images)), `${what}: images differ`);
+}
+
+test('generateJetRange: a part of a set is bit for bit that part of the whole set', () => {
+  const count = 300, seed = 5;
+  const whole = cs.generateJets(count, seed);
+  const rng = makeRng(13);
+  const ranges = [[0, count], [0, 1], [count - 1, 1]];
+  for (let k = 0; k < 6; k++) {
+    const first = rng.int(0, count - 1);
+    ranges.push([first, rng.int(1, count - first)]);
+  }
+  for (const [first, n] of ranges) {
+    const part = cs.generateJetRange(count, seed, first, n);
+    assert.equal(part.height, 25);
+    assert.equal(part.width, 25);
+    assertSameJets(part, { images: whole.images.subarray(first * 625, (first + n) * 625), labels: whole.labels.subarray(first, first + n) },
+      `jets ${first} + ${n} (CONVSCOPE_SEED=${rng.seed})`);
+  }
+  // the labels are shuffled over the whole set: another count, other labels
+  assert.notDeepEqual(cs.generateJetRange(count + 1, seed, 0, 40).labels, whole.labels.subarray(0, 40));
+});
+
+test('generateJetRange: refuses a range outside the set, or a bad count or seed, with a named Error', () => {
+  for (const first of [-1, 0.5, 10, 11, NaN])
+    assert.throws(() => cs.generateJetRange(10, 1, first, 1), { name: 'Error', message: /generateJetRange: first/ });
+  for (const n of [0, -1, 2.5, 7, NaN])
+    assert.throws(() => cs.generateJetRange(10, 1, 4, n), { name: 'Error', message: /generateJetRange: n/ });
+  assert.throws(() => cs.generateJetRange(10, 1, 4, 7),
+    { name: 'Error', message: 'generateJetRange: n (first + n at most count) must be a whole number from 1 to 6, got 7' });
+  for (const count of [0, 1.5, 100001])
+    assert.throws(() => cs.generateJetRange(count, 1, 0, 1), { name: 'Error', message: /generateJetRange: count/ });
+  for (const seed of [-1, 0.5, 2 ** 32])
+    assert.throws(() => cs.generateJetRange(10, seed, 0, 1), { name: 'Error', message: /generateJetRange: seed/ });
+  assert.throws(() => cs.generateJetRange(10, 1, 0), /called with 3 arguments, expected 4/);
+});
+
+test('the lab\'s test set generated in parts (first screen first) is generateJets(testCount, testSeed) bit for bit', async () => {
+  const first = cs.generateJetRange(DATA.testCount, DATA.testSeed, 0, DATA.firstTestCount);
+  for (const c of [0, 1]) {
+    const n = first.labels.filter((l) => l === c).length;
+    assert.ok(n >= DATA.examplesPerClass && n >= DATA.firstTestCount / 4, `class ${c}: ${n} jets in the first part (the examples and the averages)`);
+  }
+  const test = await jetsInParts(cs, DATA.testCount, DATA.testSeed, { first });
+  assert.equal(test.count, DATA.testCount);
+  assertSameJets(test, cs.generateJets(DATA.testCount, DATA.testSeed), 'the test set');
+  // no first part, a part size that does not divide the count
+  assertSameJets(await jetsInParts(cs, 1001, 3, { part: 97 }), cs.generateJets(1001, 3), 'generateJets(1001, 3) in parts of 97');
 });
 
 test('rocAuc and backgroundRejection on hand-made cases', () => {

@@ -8,6 +8,9 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <random>
+#include <utility>
+#include <vector>
 
 #include "cli/presets.hpp"
 #include "data/jets.hpp"
@@ -115,6 +118,52 @@ TEST(Jets, JetIDependsOnTheSeedIAndItsLabelAlone) {
   EXPECT_GT(same_label, 0u);
   std::vector<float> out(kJetPixels);
   EXPECT_THROW(generate_jet(2, 1, out.data()), Error);
+}
+
+TEST(Jets, ARangeIsThatSliceOfTheWholeSetBitForBit) {
+  // (the lab generates its test set in parts: the first screen from the first part)
+  const std::size_t count = 600;
+  const Dataset whole = generate_jets(count, 17);
+  std::mt19937 pick(4);
+  std::vector<std::pair<std::size_t, std::size_t>> ranges = {{0, count}, {0, 1}, {count - 1, 1}};
+  for (int k = 0; k < 6; ++k) {
+    const std::size_t first = std::uniform_int_distribution<std::size_t>(0, count - 1)(pick);
+    ranges.emplace_back(first, std::uniform_int_distribution<std::size_t>(1, count - first)(pick));
+  }
+  for (const auto& [first, n] : ranges) {
+    const Dataset part = generate_jets(count, 17, first, n);
+    EXPECT_EQ(part.count, n);
+    EXPECT_EQ(part.rows, 25u);
+    EXPECT_EQ(part.cols, 25u);
+    ASSERT_EQ(part.images.size(), n * kJetPixels);
+    EXPECT_EQ(std::memcmp(part.images.data(), image(whole, first), n * kJetPixels * sizeof(float)), 0)
+        << "jets " << first << " + " << n;
+    EXPECT_TRUE(std::equal(part.labels.begin(), part.labels.end(), whole.labels.begin() + first))
+        << "jets " << first << " + " << n;
+  }
+  // parts back to back are the whole set
+  const Dataset a = generate_jets(count, 17, 0, 250), b = generate_jets(count, 17, 250, count - 250);
+  std::vector<float> images = a.images;
+  images.insert(images.end(), b.images.begin(), b.images.end());
+  EXPECT_EQ(std::memcmp(images.data(), whole.images.data(), images.size() * sizeof(float)), 0);
+  // another seed or another set size gives other jets (the labels are shuffled over the set)
+  EXPECT_NE(generate_jets(count, 18, 10, 20).images, generate_jets(count, 17, 10, 20).images);
+  EXPECT_NE(generate_jets(count + 1, 17, 0, 40).labels, generate_jets(count, 17, 0, 40).labels);
+}
+
+TEST(Jets, ARangeOutsideTheSetIsRefused) {
+  EXPECT_THROW(generate_jets(10, 1, 5, 6), Error);
+  EXPECT_THROW(generate_jets(10, 1, 11, 0), Error);
+  EXPECT_THROW(generate_jets(10, 1, 5, std::numeric_limits<std::size_t>::max()), Error);  // no wrap
+  EXPECT_THROW(generate_jets(kMaxJets + 1, 1, 0, 1), Error);
+  try {
+    generate_jets(10, 1, 4, 7);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "generate_jets: jets [first, first + n) = [4, 4 + 7) are not all in a set of 10");
+  }
+  EXPECT_EQ(generate_jets(10, 1, 10, 0).count, 0u);  // an empty range at the end is no error
 }
 
 TEST(Jets, ImagesArePtFractionsLeadingSubjetCentred) {

@@ -169,5 +169,37 @@ TEST(Jets, CheckedRequestRefusesBadCountsAndSeedsAndGivesTheSameImages) {
   EXPECT_EQ(a.labels, b.labels);
 }
 
+TEST(Jets, CheckedRangeRefusesBadArgumentsAndGivesTheSameImages) {
+  for (double first : {-1.0, 0.5, 10.0, 11.0, std::nan("")})
+    EXPECT_NE(error_of([&] {
+                generate_jet_range_checked(10, 1, first, 1);
+              }).find("generateJetRange: first"),
+              std::string::npos)
+        << first;
+  for (double n : {0.0, -1.0, 2.5, 7.0, std::nan("")})
+    EXPECT_NE(error_of([&] { generate_jet_range_checked(10, 1, 4, n); }).find("generateJetRange: n"),
+              std::string::npos)
+        << n;
+  EXPECT_EQ(error_of([] { generate_jet_range_checked(10, 1, 4, 7); }),
+            "generateJetRange: n (first + n at most count) must be a whole number from 1 to 6, got 7");
+  for (double count : {0.0, 1.5, 100001.0, std::nan("")})
+    EXPECT_NE(error_of([&] {
+                generate_jet_range_checked(count, 1, 0, 1);
+              }).find("generateJetRange: count"),
+              std::string::npos)
+        << count;
+  for (double seed : {-1.0, 0.5, 4294967296.0})
+    EXPECT_NE(error_of([&] {
+                generate_jet_range_checked(10, seed, 0, 1);
+              }).find("generateJetRange: seed"),
+              std::string::npos)
+        << seed;
+  const Dataset a = generate_jet_range_checked(10, 4294967295.0, 4, 6),
+                b = generate_jets(10, 4294967295u, 4, 6);
+  EXPECT_EQ(a.count, 6u);
+  EXPECT_EQ(a.images, b.images);
+  EXPECT_EQ(a.labels, b.labels);
+}
+
 }  // namespace
 }  // namespace convscope

@@ -46,12 +46,20 @@ function drawExamples({ images, labels }) {
   });
 }
 
-// averages: the test jets' (count of them, half of each class), generated before the first screen
-function drawAverages(averages, count) {
-  averages.forEach((image, c) => drawJet($(`#average-${c}`), image));
-  for (const span of document.querySelectorAll('.avg-count')) span.textContent = fmtInt(count / 2);
+// averages [QCD, W/Z]: over the first test jets (the first screen), then over all of them
+// (refreshAverages), counts[c] of class c
+function drawAverages(averages, counts) {
+  averages.forEach((image, c) => {
+    const canvas = $(`#average-${c}`);
+    drawJet(canvas, image);
+    canvas.closest('figure').querySelector('.avg-count').textContent = fmtInt(counts[c]);
+  });
   renderJetLegend($('#jet-legend'));
 }
+
+// The averages again over the whole test set, once the worker has generated it.
+const refreshAverages = () => state.worker.request('averages').then((m) => drawAverages(m.averages, m.averageCounts))
+  .catch((e) => showError(errorText(e)));
 
 // ---- 2. Training
 
@@ -248,16 +256,18 @@ function onTrainingError(e) {
 function onReady(m) {
   state.examples = m.examples;
   drawExamples(m.examples);
-  drawAverages(m.averages, m.averageCount);
+  drawAverages(m.averages, m.averageCounts);
   $('#test-count').textContent = fmtInt(m.testCount);
+  loadShipped();  // asked for before Train can be clicked: a Train waits for the shipped files
+  refreshAverages();
   state.ready = true;
   setRunning(false);
   markReady();
   keepOffline(BASE);
 }
 
-// The shipped models, after the page is ready: each result as it is scored; a file that failed
-// is said once both are done.
+// The shipped models, once the first screen is drawn (the worker scores them after the rest of
+// the test jets): each result as it is scored; a file that failed is said once both are done.
 async function loadShipped() {
   const urls = Object.fromEntries(Object.entries(NETS).map(([k, v]) => [k, new URL(v.file, BASE).href]));
   try {
@@ -309,7 +319,7 @@ function main() {
     showEngineKind(ENGINE_KINDS[chooseEngine()]);
     $('#status').textContent = 'Loading the engine and generating the jets…';
     state.worker = startWorker('./js/lab/train-worker.js', BASE, { name: 'training worker', onError: (e) => showError(e.message) });
-    state.worker.request('init').then(onReady).then(loadShipped, (e) => failPage(`The jet lab could not start: ${e.message}`));
+    state.worker.request('init').then(onReady).catch((e) => failPage(`The jet lab could not start: ${e.message}`));
   } catch (e) {
     failPage(errorText(e));
   }

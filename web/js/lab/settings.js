@@ -6,6 +6,8 @@
 export const DATA = Object.freeze({
   trainCount: 8000, trainSeed: 1,    // the shipped models were trained on generateJets(40000, 1)
   testCount: 4000, testSeed: 2,     // … and tested on generateJets(10000, 2)
+  firstTestCount: 200,              // test jets generated before the first screen (its examples and
+                                    // class averages, drawn again over all test jets once they are in)
   testSample: 1000,                 // test jets scored after each epoch but the last (for the curves)
   examplesPerClass: 6,              // example jets shown (and clickable), from the test set
 });

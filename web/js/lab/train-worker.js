@@ -3,11 +3,15 @@
 // of about TRAINING.chunkMs; between chunks the worker sends its progress and reads its messages,
 // so a cancel ("Stop") and "show this jet's feature maps" are answered within one chunk.
 // Requests (the protocol of worker-rpc.js; the engine is the page's build, through engine.js):
-//   init → {ms, trainCount, testCount, averageCount, averages, examples}: the test jets generated
-//     (the examples and the class averages come from them); the training jets, twice as many, are
-//     generated after the page's first screen, once the shipped files are in (a Train asked for
-//     meanwhile waits for them)
+//   init → {ms, trainCount, testCount, averageCount, averageCounts, averages, examples}: the first
+//     DATA.firstTestCount test jets generated (averageCount of them, averageCounts [QCD, W/Z] of
+//     each class: the examples and the class averages come from them). The rest of the test jets
+//     are generated after the answer, in parts, then, once the shipped files are in, the training
+//     jets (twice as many); a request that needs them waits for them
+//   averages → {averageCount, averageCounts, averages}: the same over the whole test set, once it
+//     is generated (the page draws the first screen's averages again with them)
 //   shipped {urls: {cnn, dnn}} → {errors: [message]}; progress: a result per shipped file loaded
+//     (each scored once the whole test set is in)
 //   train {net, from} → a result; progress: {type: 'progress', step, steps, …} a few times a
 //     second, {type: 'epoch', epoch, loss, accuracy} after each epoch; cancelled: it stops, scores
 //     the weights so far and answers with stopped: true
@@ -18,14 +22,15 @@ import { pause, serveRequests, workerEngine } from '../worker-serve.js';
 import { mulberry32 } from '../random.js';
 import { DATA, SIGNAL, TRAINING } from './settings.js';
 import { rocCurve } from './roc.js';
+import { jetsInParts } from './jet-parts.js';
 
 const PIXELS = 625;  // 25 × 25
 const EVAL_CHUNK = 200;  // test jets per engine call while scoring (a stop waits at most one call)
 const SMOOTHING = 1 / 20;  // weight of the newest batch in the curves' running averages
 
 let cs = null;
-let train = null, test = null;   // {images, labels, count}
-let examples = [];               // test-set indices of the example jets
+let train = null, test = null;   // {images, labels, count}: each whole set, once generated
+let shown = null;                // the example jets' images, Float32Array(examples × 625)
 const models = new Map();        // source key ('shipped-cnn', 'cnn', …) → engine model
 const shippedBytes = new Map();  // net → file bytes
 let shippedLoaded = Promise.resolve();  // settles once every shipped file loaded or failed
@@ -38,17 +43,15 @@ function shuffle(order, rnd) {
   }
 }
 
-const jets = (count, seed) => ({ ...cs.generateJets(count, seed), count });
-
-// Mean image of each class: [QCD, W/Z], each Float32Array(625).
-function classAverages({ images, labels, count }) {
-  const sums = [new Float64Array(PIXELS), new Float64Array(PIXELS)], n = [0, 0];
-  for (let i = 0; i < count; i++) {
-    const sum = sums[labels[i]];
+// Mean image of each class over jets: {averages: [QCD, W/Z] each Float32Array(625), counts}.
+function classAverages({ images, labels }) {
+  const sums = [new Float64Array(PIXELS), new Float64Array(PIXELS)], counts = [0, 0];
+  labels.forEach((label, i) => {
+    const sum = sums[label];
     for (let p = 0; p < PIXELS; p++) sum[p] += images[i * PIXELS + p];
-    n[labels[i]]++;
-  }
-  return sums.map((sum, c) => Float32Array.from(sum, (v) => v / n[c]));
+    counts[label]++;
+  });
+  return { averages: sums.map((sum, c) => Float32Array.from(sum, (v) => v / counts[c])), counts };
 }
 
 // The first `perClass` test jets of each class, QCD first.
@@ -102,29 +105,56 @@ async function describe(key, model, extra, pass) {
   };
 }
 
-// What the page's first screen shows: the test jets' examples and class averages (the training
-// jets would take twice as long again: the generator costs ~0.1–0.2 ms a jet).
+// What the page's first screen shows: the examples and class averages of the first
+// DATA.firstTestCount test jets. The whole test set takes 20 times as long, the training jets 40
+// (the generator costs ~0.1–0.2 ms a jet): both come after the first screen.
+let firstTestPart = null;  // generateJetRange(testCount, testSeed, 0, firstTestCount), until the whole set is in
 async function generateData() {
   const t0 = performance.now();
   ({ cs } = await workerEngine());
-  test = jets(DATA.testCount, DATA.testSeed);
-  examples = pickExamples(test.labels, DATA.examplesPerClass);
-  const shown = new Float32Array(examples.length * PIXELS);
-  examples.forEach((j, k) => shown.set(test.images.subarray(j * PIXELS, (j + 1) * PIXELS), k * PIXELS));
+  const count = Math.min(DATA.firstTestCount, DATA.testCount);
+  firstTestPart = cs.generateJetRange(DATA.testCount, DATA.testSeed, 0, count);
+  const { images, labels } = firstTestPart;
+  const examples = pickExamples(labels, DATA.examplesPerClass);
+  shown = new Float32Array(examples.length * PIXELS);
+  examples.forEach((j, k) => shown.set(images.subarray(j * PIXELS, (j + 1) * PIXELS), k * PIXELS));
+  const { averages, counts } = classAverages(firstTestPart);
   return {
-    ms: performance.now() - t0, trainCount: DATA.trainCount, testCount: test.count, averageCount: test.count,
-    averages: classAverages(test), examples: { images: shown, labels: examples.map((j) => test.labels[j]) },
+    ms: performance.now() - t0, trainCount: DATA.trainCount, testCount: DATA.testCount,
+    averageCount: count, averageCounts: counts, averages,
+    examples: { images: shown, labels: examples.map((j) => labels[j]) },
   };
 }
 
-// Once per worker: lab/start.js may ask before lab.js does (worker-rpc.js prestartWorker).
+// Once per worker: lab/start.js may ask before lab.js does (worker-rpc.js prestartWorker). The
+// rest of the test set starts once the answer is out (testSet pauses first).
 let generated = null;
-const init = () => (generated ??= generateData());
+const init = () => {
+  if (!generated) {
+    generated = generateData();
+    generated.then(testSet).catch(() => {});  // a failure is init's answer; testSet's, the scoring's
+  }
+  return generated;
+};
 
-// The training jets, once per worker: after init, when the shipped files are in or a Train asks.
+// The whole test set, once per worker, after init: scoring waits for it.
+let testGenerated = null;
+const testSet = () => (testGenerated ??= init().then(async () => {
+  test = await jetsInParts(cs, DATA.testCount, DATA.testSeed, { first: firstTestPart });
+  firstTestPart = null;
+}));
+
+async function wholeTestSetAverages() {
+  await testSet();
+  const { averages, counts } = classAverages(test);
+  return { averageCount: test.count, averageCounts: counts, averages };
+}
+
+// The training jets, once per worker: after the test set, when the shipped files are in or a
+// Train asks.
 let trainGenerated = null;
-const trainingSet = () => (trainGenerated ??= init().then(pause).then(() => {
-  train = jets(DATA.trainCount, DATA.trainSeed);
+const trainingSet = () => (trainGenerated ??= testSet().then(async () => {
+  train = await jetsInParts(cs, DATA.trainCount, DATA.trainSeed);
 }));
 
 // The shipped files, after init: a Train asked for meanwhile waits for them (they give the
@@ -138,6 +168,7 @@ function loadShipped({ urls }, { progress }) {
         const model = cs.loadModel(bytes);
         shippedBytes.set(net, bytes);
         models.set(`shipped-${net}`, model);
+        await testSet();
         progress(await describe(`shipped-${net}`, model, { net, source: 'shipped', bytes }));
       } catch (e) {
         errors.push(`The shipped ${net.toUpperCase()} model could not be loaded: ${e.message}`);
@@ -242,9 +273,9 @@ async function trainModel(model, net, from, { progress, signal }) {
 function trace({ source, example }) {
   const model = models.get(source);
   if (!model) throw new Error(`no model "${source}" to show`);
-  const j = examples[example];
-  const { layers } = model.forward(test.images.subarray(j * PIXELS, (j + 1) * PIXELS));
+  if (!(Number.isInteger(example) && example >= 0 && example < shown.length / PIXELS)) throw new Error(`no example jet ${example}`);
+  const { layers } = model.forward(shown.subarray(example * PIXELS, (example + 1) * PIXELS));
   return { source, example, layers: layers.map(({ name, type, shape, data }) => ({ name, type, shape, data })) };
 }
 
-serveRequests({ init, shipped: loadShipped, train: runTraining, trace });
+serveRequests({ init, averages: wholeTestSetAverages, shipped: loadShipped, train: runTraining, trace });
