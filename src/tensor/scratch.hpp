@@ -1,7 +1,7 @@
 // Scratch storage for the kernels: a float vector whose growth leaves the new floats as they are.
 // Every kernel writes its scratch before it reads it. std::vector<float>::resize zeroes the new
 // floats one at a time, and a model's first prediction runs in the browser's baseline compiler,
-// where that loop was the largest single cost of the first prediction in a profile of a cold start.
+// where that loop stood out in a profile of a cold start's first prediction.
 #pragma once
 #include <memory>
 #include <new>

@@ -10,7 +10,7 @@
 import { chooseEngine, ENGINE_KINDS } from './engine.js';
 import { startWorker } from './worker-rpc.js';
 import { $, errorText, failPage, fmtInt, keepOffline, markReady, showEngineKind, showError } from './page.js';
-import { CLASS_NAMES, DATA, NETS, TRAINING } from './lab/settings.js';
+import { CLASS_NAMES, DATA, JET_PIXELS, NETS, TRAINING } from './lab/settings.js';
 import { drawJet, renderJetLegend } from './lab/jet-image.js';
 import { renderChartLegend, renderXyChart } from './lab/xy-chart.js';
 import { CURVES, renderTrainingCurves } from './lab/training-curves.js';
@@ -40,7 +40,7 @@ function drawExamples({ images, labels }) {
     button.dataset.example = String(k);
     button.setAttribute('aria-label', `${CLASS_NAMES[label]} jet ${k + 1}: show its feature maps`);
     const canvas = document.createElement('canvas');
-    drawJet(canvas, images.subarray(k * 625, (k + 1) * 625));
+    drawJet(canvas, images.subarray(k * JET_PIXELS, (k + 1) * JET_PIXELS));
     button.append(canvas);
     $(`#examples-${label}`).append(button);
   });
@@ -227,7 +227,7 @@ function showTrace(m) {
   const r = state.results.get(m.source);
   const k = m.example;
   const container = $('#feature-maps');
-  renderFeatureMaps(container, state.examples.images.subarray(k * 625, (k + 1) * 625), m.layers, CLASS_NAMES);
+  renderFeatureMaps(container, state.examples.images.subarray(k * JET_PIXELS, (k + 1) * JET_PIXELS), m.layers, CLASS_NAMES);
   container.dataset.example = String(k);
   container.dataset.source = m.source;
   const label = CLASS_NAMES[state.examples.labels[k]];

@@ -3,8 +3,8 @@
 // pause between parts, so that a request (a click's "trace") gets in.
 
 import { pause } from '../worker-serve.js';
+import { JET_PIXELS as PIXELS } from './settings.js';
 
-const PIXELS = 625;  // 25 × 25
 export const JET_PART = 500;  // jets per engine call (~50–100 ms)
 
 // The whole set (count, seed), bit for bit cs.generateJets(count, seed), from

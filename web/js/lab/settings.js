@@ -12,6 +12,7 @@ export const DATA = Object.freeze({
   examplesPerClass: 6,              // example jets shown (and clickable), from the test set
 });
 
+export const JET_PIXELS = 25 * 25;  // a jet image: 25 × 25 calorimeter cells
 export const SIGNAL = 1;  // label of W/Z jets; 0 = QCD
 export const CLASS_NAMES = Object.freeze(['QCD', 'W/Z']);
 

@@ -20,11 +20,10 @@
 
 import { pause, serveRequests, workerEngine } from '../worker-serve.js';
 import { mulberry32 } from '../random.js';
-import { DATA, SIGNAL, TRAINING } from './settings.js';
+import { DATA, JET_PIXELS as PIXELS, SIGNAL, TRAINING } from './settings.js';
 import { rocCurve } from './roc.js';
 import { jetsInParts } from './jet-parts.js';
 
-const PIXELS = 625;  // 25 × 25
 const EVAL_CHUNK = 200;  // test jets per engine call while scoring (a stop waits at most one call)
 const SMOOTHING = 1 / 20;  // weight of the newest batch in the curves' running averages
 
