@@ -36,6 +36,8 @@ test('drawing page: every build loads, names itself and predicts the same digit 
     try {
       assert.equal(await page.textContent('#engine-kind'), KINDS[build], query);
       assert.ok(await page.locator('#engine-kind').isVisible());
+      // the build the boot script started before the modules ran is the one the page runs
+      assert.equal(await page.evaluate(() => globalThis.convscopeBoot.build), build, query);
       // the page's engine, and the engine of any worker the page starts: the right build, and only it
       assert.ok(wasm.length >= 1 && wasm.every((f) => f === WASM[build]), `${query}: ${wasm.join(', ')}`);
       await drawMouse(page, SEVEN);

@@ -46,9 +46,9 @@ function missingFeature(build) {
 }
 
 // The engine under way: its glue module imported and its wasm fetched and compiled, started once
-// per page (or worker) and build. The pages start it from an async module script in their <head>
-// (demo/start.js, lesson/start.js), so the wasm compiles while the page's other modules still load; loadEngine
-// then finds it done or nearly. build: 'relaxed' | 'simd' | 'scalar' (chooseEngine() when not given);
+// per page (or worker) and build. A page's boot script (boot.js, a classic script in its <head>)
+// starts it before the page is laid out, so the wasm compiles while the page's modules still load;
+// the first startEngine of that build takes it over, and loadEngine then finds it done or nearly. build: 'relaxed' | 'simd' | 'scalar' (chooseEngine() when not given);
 // compiled: the build's WebAssembly.Module when it is already at hand (a worker gets its page's:
 // worker-rpc.js), so it is neither downloaded nor compiled again.
 // → {build, path, glue: Promise, wasm: Promise<WebAssembly.Module>}
@@ -56,6 +56,12 @@ const started = new Map();
 export function startEngine(baseUrl, build = chooseEngine(), compiled = null) {
   if (started.has(build)) return started.get(build);
   const path = ENGINE_PATHS[build];
+  const boot = globalThis.convscopeBoot;
+  if (boot?.build === build && !compiled) {
+    const engine = { build, path, glue: boot.glue, wasm: boot.wasm };
+    started.set(build, engine);
+    return engine;
+  }
   const glue = import(new URL(path, baseUrl).href);
   // the same request as the glue's own (credentials same-origin)
   const wasmUrl = new URL(path.replace(/\.mjs$/, '.wasm'), baseUrl).href;
@@ -115,12 +121,13 @@ async function loadBuild(build, baseUrl) {
 export const LOAD_ADVICE = 'Reload the page to try again. If it keeps failing, check your internet connection ' +
   '(after one complete visit the pages also work offline), or try another, up-to-date browser.';
 
-// Downloads started early (a page's start script, from its <head>), each handed to the first
-// fetchBytes of the same URL.
+// Downloads started early (by a page's boot script or its start script, from its <head>), each
+// handed to the first fetchBytes of the same URL.
 const early = new Map();
+const bootFiles = () => globalThis.convscopeBoot?.files ?? new Map();
 export function prefetch(url, baseUrl) {
   const href = new URL(url, baseUrl).href;
-  if (early.has(href)) return;
+  if (early.has(href) || bootFiles().has(href)) return;
   const response = fetch(href);
   response.catch(() => {});  // reported by fetchBytes
   early.set(href, response);
@@ -130,8 +137,9 @@ export function prefetch(url, baseUrl) {
 // when the server does not say). Throws an Error naming the file and the HTTP status.
 export async function fetchBytes(url, baseUrl, onProgress = () => {}) {
   const href = new URL(url, baseUrl).href;
-  const started = early.get(href);
+  const started = early.get(href) ?? bootFiles().get(href);
   early.delete(href);
+  bootFiles().delete(href);
   let response;
   try {
     response = await (started ?? fetch(href));
