@@ -9,11 +9,13 @@
 // → globalThis.convscopeBoot = {build, glue: Promise, wasm: Promise<WebAssembly.Module>, files: Map<href, Promise<Response>>}
 (() => {
   performance.mark('convscope:boot');  // read by npm run bench
+  if (typeof WebAssembly !== 'object') return;  // the page's own load says what is missing
   // the probes of engine.js: f32x4 (SIMD) and f32x4.relaxed_madd (relaxed SIMD)
   const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
   const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 7, 5, 1, 1, 102, 0, 0, 10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11]);
   const FILES = { relaxed: 'convscope-relaxed', simd: 'convscope', scalar: 'convscope-scalar' };
-  const forced = new URLSearchParams(location.search).get('engine');
+  const query = new URLSearchParams(location.search);
+  const forced = query.get('engine');
   const build = Object.hasOwn(FILES, forced ?? '') ? forced
     : WebAssembly.validate(RELAXED_PROBE) ? 'relaxed' : WebAssembly.validate(SIMD_PROBE) ? 'simd' : 'scalar';
   const base = document.baseURI;
@@ -28,7 +30,6 @@
     : Promise.reject(new Error('no streaming compile')));
   // data-prefetch: files, space-separated; "model=./x" is the file the page URL's ?model= names,
   // else ./x (the drawing page's development parameters: demo/model-files.js)
-  const query = new URLSearchParams(location.search);
   const files = new Map();
   for (const item of (document.currentScript?.dataset.prefetch ?? '').split(/\s+/).filter(Boolean)) {
     const [, param, fallback] = item.match(/^(?:([\w-]+)=)?(.+)$/);
