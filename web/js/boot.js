@@ -3,7 +3,7 @@
 // its data-prefetch attribute, before the browser lays the page out. (A module script, even async,
 // runs only once its imports are fetched and compiled, which in a cold load of the drawing page
 // came after a ~130 ms first layout: the engine was requested ~300 ms after navigation, not ~110.)
-// engine.js takes what this started (startEngine, prefetch, fetchBytes), so nothing is fetched
+// engine.js takes what this started (startEngine, fetchBytes), so nothing is fetched
 // twice. It cannot import engine.js (a classic script would wait for it like a module), so the
 // build is chosen here the way engine.js chooseEngine chooses it; a test keeps the two the same.
 // → globalThis.convscopeBoot = {build, glue: Promise, wasm: Promise<WebAssembly.Module>, files: Map<href, Promise<Response>>}

@@ -48,7 +48,8 @@ function missingFeature(build) {
 // The engine under way: its glue module imported and its wasm fetched and compiled, started once
 // per page (or worker) and build. A page's boot script (boot.js, a classic script in its <head>)
 // starts it before the page is laid out, so the wasm compiles while the page's modules still load;
-// the first startEngine of that build takes it over, and loadEngine then finds it done or nearly. build: 'relaxed' | 'simd' | 'scalar' (chooseEngine() when not given);
+// the first startEngine of that build takes it over, and loadEngine then finds it done or nearly.
+// build: 'relaxed' | 'simd' | 'scalar' (chooseEngine() when not given);
 // compiled: the build's WebAssembly.Module when it is already at hand (a worker gets its page's:
 // worker-rpc.js), so it is neither downloaded nor compiled again.
 // → {build, path, glue: Promise, wasm: Promise<WebAssembly.Module>}
@@ -121,24 +122,15 @@ async function loadBuild(build, baseUrl) {
 export const LOAD_ADVICE = 'Reload the page to try again. If it keeps failing, check your internet connection ' +
   '(after one complete visit the pages also work offline), or try another, up-to-date browser.';
 
-// Downloads started early (by a page's boot script or its start script, from its <head>), each
-// handed to the first fetchBytes of the same URL.
-const early = new Map();
+// The downloads a page's boot script started (its data-prefetch), each handed to the first
+// fetchBytes of the same URL.
 const bootFiles = () => globalThis.convscopeBoot?.files ?? new Map();
-export function prefetch(url, baseUrl) {
-  const href = new URL(url, baseUrl).href;
-  if (early.has(href) || bootFiles().has(href)) return;
-  const response = fetch(href);
-  response.catch(() => {});  // reported by fetchBytes
-  early.set(href, response);
-}
 
 // GET url (relative to baseUrl) → Uint8Array; onProgress(loaded, total) as bytes arrive (total 0
 // when the server does not say). Throws an Error naming the file and the HTTP status.
 export async function fetchBytes(url, baseUrl, onProgress = () => {}) {
   const href = new URL(url, baseUrl).href;
-  const started = early.get(href) ?? bootFiles().get(href);
-  early.delete(href);
+  const started = bootFiles().get(href);
   bootFiles().delete(href);
   let response;
   try {
