@@ -11,6 +11,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer, WEB_ROOT } from './serve.mjs';
 import { drawMouse, SEVEN } from '../../tests/e2e/page-helpers.mjs';  // the 7 the browser tests draw
+import { DATA } from '../../web/js/lab/settings.js';
 
 const PAGES = ['index', 'lesson', 'lab'];
 const SIZES = [{ width: 1280, height: 800 }, { width: 390, height: 844 }];
@@ -24,6 +25,10 @@ async function openPage(browser, baseUrl, name, viewport, scale) {
   if (name === 'index') {  // every panel shows a real input
     await drawMouse(page, SEVEN);
     await page.evaluate(() => window.scrollTo(0, 0));
+  }
+  if (name === 'lab') {  // its class averages as they settle: over the whole test set, not its first part
+    await page.waitForFunction((testCount) => [...document.querySelectorAll('.avg-count')]
+      .reduce((sum, e) => sum + Number(e.textContent.replace(/\D/g, '')), 0) === testCount, DATA.testCount, { timeout: 60_000 });
   }
   await page.evaluate(() => document.fonts.ready);
   return { page, context };
