@@ -3,12 +3,12 @@
 // of about TRAINING.chunkMs; between chunks the worker sends its progress and reads its messages,
 // so a cancel ("Stop") and "show this jet's feature maps" are answered within one chunk.
 // Requests (the protocol of worker-rpc.js; the engine is the page's build, through engine.js):
-//   init → {ms, trainCount, testCount, averageCount, averageCounts, averages, examples}: the first
-//     DATA.firstTestCount test jets generated (averageCount of them, averageCounts [QCD, W/Z] of
-//     each class: the examples and the class averages come from them). The rest of the test jets
+//   init → {ms, trainCount, testCount, averageCounts, averages, examples}: the first
+//     DATA.firstTestCount test jets generated (averageCounts [QCD, W/Z]: how many of each class;
+//     the examples and the class averages come from them). The rest of the test jets
 //     are generated after the answer, in parts, then, once the shipped files are in, the training
 //     jets (twice as many); a request that needs them waits for them
-//   averages → {averageCount, averageCounts, averages}: the same over the whole test set, once it
+//   averages → {averageCounts, averages}: the same over the whole test set, once it
 //     is generated (the page draws the first screen's averages again with them)
 //   shipped {urls: {cnn, dnn}} → {errors: [message]}; progress: a result per shipped file loaded
 //     (each scored once the whole test set is in)
@@ -120,7 +120,7 @@ async function generateData() {
   const { averages, counts } = classAverages(firstTestPart);
   return {
     ms: performance.now() - t0, trainCount: DATA.trainCount, testCount: DATA.testCount,
-    averageCount: count, averageCounts: counts, averages,
+    averageCounts: counts, averages,
     examples: { images: shown, labels: examples.map((j) => labels[j]) },
   };
 }
@@ -146,7 +146,7 @@ const testSet = () => (testGenerated ??= init().then(async () => {
 async function wholeTestSetAverages() {
   await testSet();
   const { averages, counts } = classAverages(test);
-  return { averageCount: test.count, averageCounts: counts, averages };
+  return { averageCounts: counts, averages };
 }
 
 // The training jets, once per worker: after the test set, when the shipped files are in or a
