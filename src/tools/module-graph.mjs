@@ -10,16 +10,25 @@ import { fileURLToPath } from 'node:url';
 
 const STATIC_IMPORT = /^\s*(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm;
 
-// Specifiers a module imports statically (comments stripped first, so an example in a comment
-// is not taken for an import).
+const DYNAMIC_IMPORT = /\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+
+// Comments stripped, so an example in a comment is not taken for an import.
+const withoutComments = (source) => source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+
+// Specifiers a module imports statically.
 export function staticImports(source) {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  return [...code.matchAll(STATIC_IMPORT)].map((m) => m[1] ?? m[2]);
+  return [...withoutComments(source).matchAll(STATIC_IMPORT)].map((m) => m[1] ?? m[2]);
 }
 
-// entry: absolute path of a module → absolute paths of it and everything it imports statically,
-// in load order (depth first, each once). Throws for an import that names no file.
-export function moduleGraph(entry) {
+// Relative specifiers a module loads on demand, import('./…') of a literal.
+export function dynamicImports(source) {
+  return [...withoutComments(source).matchAll(DYNAMIC_IMPORT)].map((m) => m[1]);
+}
+
+// entry: absolute path of a module → absolute paths of it and everything it imports statically
+// (onDemand: and by import() of a literal, as a bundler follows them), in load order (depth
+// first, each once). Throws for an import that names no file.
+export function moduleGraph(entry, { onDemand = false } = {}) {
   const seen = new Set();
   const visit = (file) => {
     if (seen.has(file)) return;
@@ -30,7 +39,7 @@ export function moduleGraph(entry) {
     } catch (e) {
       throw new Error(`module graph: cannot read ${file} (${e.code})`);
     }
-    for (const spec of staticImports(source)) {
+    for (const spec of [...staticImports(source), ...(onDemand ? dynamicImports(source) : [])]) {
       if (!spec.startsWith('.')) throw new Error(`module graph: ${file} imports "${spec}", not a relative path`);
       visit(path.resolve(path.dirname(file), spec));
     }

@@ -61,14 +61,14 @@ async function handle(req, res, { rebundle }) {
   const urlPath = req.url.split(/[?#]/, 1)[0];
   let file = resolvePath(urlPath);
   if (file === null) return send(res, 403, 'forbidden\n');
-  try {
-    if (rebundle && urlPath === '/dist/demo.js') {
-      try {
-        await freshBundle();
-      } catch (e) {  // a module that does not parse: say so, not "not found"
-        return send(res, 500, `bundle: ${e.message}\n`);
-      }
+  if (rebundle && urlPath === '/dist/demo.js') {
+    try {
+      await freshBundle();
+    } catch (e) {  // a module that does not parse: say so, not "not found"
+      return send(res, 500, `bundle: ${e.message}\n`);
     }
+  }
+  try {
     if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
     const body = await readFile(file);
     const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';

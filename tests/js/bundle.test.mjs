@@ -8,24 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helpers.mjs';
 import { BUNDLE, ENTRY, bundleIsStale } from '../../src/tools/bundle.mjs';
-import { staticImports } from '../../src/tools/module-graph.mjs';
-
-const DYNAMIC_IMPORT = /\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
-
-// Every module reachable from entry by static imports and import() of a relative literal.
-function reachable(entry) {
-  const seen = new Set();
-  const visit = (file) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const source = readFileSync(file, 'utf8');
-    const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-    const specs = [...staticImports(source), ...[...code.matchAll(DYNAMIC_IMPORT)].map((m) => m[1])];
-    for (const spec of specs) visit(path.resolve(path.dirname(file), spec));
-  };
-  visit(entry);
-  return [...seen];
-}
+import { moduleGraph } from '../../src/tools/module-graph.mjs';
 
 test('the bundle is made from the sources as they are (npm run build writes it)', () => {
   assert.equal(bundleIsStale(), false, `${BUNDLE} is older than a file under web/js/: run npm run build`);
@@ -34,7 +17,7 @@ test('the bundle is made from the sources as they are (npm run build writes it)'
 test('the bundle holds every module the drawing page reaches, on demand ones included', () => {
   const map = JSON.parse(readFileSync(`${BUNDLE}.map`, 'utf8'));
   const bundled = new Set(map.sources.map((s) => path.resolve(path.dirname(BUNDLE), s)));
-  const needed = reachable(ENTRY);
+  const needed = moduleGraph(ENTRY, { onDemand: true });
   assert.ok(needed.length > 40, `only ${needed.length} modules found from ${ENTRY}`);
   const missing = needed.filter((f) => !bundled.has(f)).map((f) => path.relative(ROOT, f));
   assert.deepEqual(missing, []);
