@@ -266,7 +266,7 @@ void conv2d_batch_f32_vec4(const Conv2dGeometry& g, std::size_t n, const float* 
                            const float* bias, bool relu, float* out, float* scratch,
                            const float* packed) {
   if (conv2d_ic1_direct_fits(g))
-    return conv2d_ic1_direct_2ch_2x8_vec4(g, n, in, weight, bias, relu, out, scratch);
+    return conv2d_ic1_direct_2ch_1x8_vec4(g, n, in, weight, bias, relu, out, scratch);
   if (conv2d_winograd_fits(g))
     return conv2d_winograd_f2x2_3x3_4x8_vec4(g, n, in, weight, bias, relu, out, scratch, packed);
   if (direct(g)) return conv2d_direct(g, n, in, weight, bias, relu, Epilogue::compact, out, scratch);

@@ -27,7 +27,7 @@ std::size_t conv2d_scratch_floats(const Conv2dGeometry& g);
 // out = max(conv, 0) (conv + bias + ReLU fused, for callers that need no pre-activation values).
 void conv2d_batch_f32_scalar(const Conv2dGeometry& g, std::size_t n, const float* in,
                              const float* weight, const float* bias, bool relu, float* out);
-// Same, fast. By shape: one input channel, 3×3, stride 1: conv2d_ic1_direct_2ch_2x8_vec4
+// Same, fast. By shape: one input channel, 3×3, stride 1: conv2d_ic1_direct_2ch_1x8_vec4
 // (conv2d_ic1_vec4.cpp); 3×3 stride 1 with ≥ 8 input channels, OW ≥ 7: Winograd F(2×2, 3×3)
 // (conv2d_winograd_vec4.cpp, within the tests' tolerance of the reference, not its bits). Other
 // stride 1: direct (conv2d_direct_4x8_vec4 in conv2d_vec4.cpp), register tiles of

@@ -247,8 +247,9 @@ TEST(Kernels, Conv2dReluMaxpoolFusedMatchesReferenceOn200RandomShapes) {
   }
 }
 
-// One input channel, stride 1: 3×3 (conv2d_ic1_direct_2ch_2x8_vec4 and its pooled twin,
-// tiles of 2 channels × 2 rows × 8 columns moved back to overlap at the map's edges): maps of
+// One input channel, stride 1: 3×3 (conv2d_ic1_direct_2ch_1x8_vec4 and its pooled twin
+// conv2d_ic1_relu_maxpool2x2_2ch_2x8_vec4, tiles of 2 channels × 8 columns moved back to overlap
+// at the map's edges, at even and odd columns): maps of
 // 1-40 × 1-40 around the tile's 8 columns and 2 rows, odd channel counts, any padding; 5×5 (the
 // general direct tile) for a quarter of the shapes; batches of
 // 1-5. Compact (with and without ReLU) and pooled, each against its reference twin, a sample
