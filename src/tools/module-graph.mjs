@@ -1,9 +1,12 @@
-// The static module graph of a page: every ES module its entry script imports, directly or
+// The static module graph of a page: every ES module its entry scripts import, directly or
 // through others (`import … from`, `export … from`, bare `import '…'`; not import(), which loads
 // on demand). The pages list the same files as <link rel="modulepreload"> in their <head>, so a
-// browser asks for all of them in one wave; tests/js/preload.test.mjs checks the two agree.
+// browser asks for all of them in one wave; tests/js/preload.test.mjs checks the two agree. The
+// pages' entries are their bundles (web/dist/, src/tools/bundle.mjs): a page's list is then the
+// chunk its two entries share (lesson-shared.js, lab-shared.js), or nothing (the drawing page).
+// moduleGraph also walks the sources under web/js/ (the bundle test: what a page's bundle holds).
 //   node src/tools/module-graph.mjs web/*.html           says what is missing or extra
-//   node src/tools/module-graph.mjs --write web/*.html   rewrites the ./js/ modulepreload lines
+//   node src/tools/module-graph.mjs --write web/*.html   rewrites the ./js/ and ./dist/ modulepreload lines
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,12 +98,12 @@ export function preloadProblems(htmlFile) {
   return problems;
 }
 
-// Rewrites a page's ./js/ modulepreload lines to its static graph: the old ones go, the new
+// Rewrites a page's ./js/ and ./dist/ modulepreload lines to its static graph: the old ones go, the new
 // ones follow the entry <script> line, with its indentation.
 export function writePreloads(htmlFile) {
   const html = readFileSync(htmlFile, 'utf8');
   const { entries } = pageModules(html);
-  const lines = html.split('\n').filter((l) => !/^\s*<link rel="modulepreload" href="\.\/js\//.test(l));
+  const lines = html.split('\n').filter((l) => !/^\s*<link rel="modulepreload" href="\.\/(?:js|dist)\//.test(l));
   const at = lines.findIndex((l) => l.includes(`src="${entries[0]}"`));
   if (at < 0) throw new Error(`${htmlFile}: no entry <script type="module">`);
   const indent = lines[at].match(/^\s*/)[0];

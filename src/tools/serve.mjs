@@ -46,11 +46,15 @@ function resolvePath(urlPath) {
   return file;
 }
 
-// The drawing page's bundle (src/tools/bundle.mjs), made again first when a module under web/js/
-// changed since it was written: someone editing the page reloads and sees the edit.
-async function freshBundle() {
-  const { bundleIsStale, writeBundle } = await import('./bundle.mjs');
-  if (bundleIsStale()) await writeBundle();
+// The pages' bundles (src/tools/bundle.mjs: web/dist/*.js), made again first when a module under
+// web/js/ changed since they were written: someone editing a page reloads and sees the edit. One
+// build at a time: a page asks for two or three of its files at once.
+let rebuilding = null;
+function freshBundle() {
+  rebuilding ??= import('./bundle.mjs')
+    .then(({ bundleIsStale, writeBundle }) => bundleIsStale() && writeBundle())
+    .finally(() => { rebuilding = null; });
+  return rebuilding;
 }
 
 async function handle(req, res, { rebundle }) {
@@ -61,7 +65,7 @@ async function handle(req, res, { rebundle }) {
   const urlPath = req.url.split(/[?#]/, 1)[0];
   let file = resolvePath(urlPath);
   if (file === null) return send(res, 403, 'forbidden\n');
-  if (rebundle && urlPath === '/dist/demo.js') {
+  if (rebundle && /^\/dist\/[^/]+\.js$/.test(urlPath)) {
     try {
       await freshBundle();
     } catch (e) {  // a module that does not parse: say so, not "not found"
