@@ -175,69 +175,71 @@ inline void pooled_tile(const float* planes, std::size_t ws, std::size_t odd_pla
   }
 }
 
-// Conv (+ ReLU) of n samples, 2 channels × 1 row × 8 columns per tile; the last column block
-// moved back to overlap the one before (recomputed, identical bits).
-void run_compact(const Conv2dGeometry& g, std::size_t n, const float* in, const float* weight,
-                 const float* bias, bool relu, float* out, float* planes) {
-  const std::size_t ws = plane_w(g), odd_plane = padded_h(g) * ws;
-  const std::size_t out_plane = g.oh * g.ow;
+// For each sample (its planes filled) and each channel pair c, c + 1 (the last pair moved back
+// to overlap the one before: recomputed, identical bits): tiles(w, b0, b1, yc), with channel c's
+// weights, the two biases and channel c's output map (maps of out_plane floats).
+template <class Tiles>
+void for_each_channel_pair(const Conv2dGeometry& g, std::size_t n, const float* in, const float* weight,
+                           const float* bias, float* out, std::size_t out_plane, float* planes,
+                           Tiles tiles) {
   for (std::size_t s = 0; s < n; ++s) {
     fill_planes(g, in + s * g.h * g.w, planes);
     float* y = out + s * g.oc * out_plane;
     for (std::size_t c0 = 0; c0 < g.oc; c0 += kChannels) {
       const std::size_t c = std::min(c0, g.oc - kChannels);
-      const f32x4 b0 = splat4(bias[c]), b1 = splat4(bias[c + 1]);
-      const float* w = weight + c * 9;
-      float* yc = y + c * out_plane;
-      for (std::size_t r = 0; r < g.oh; ++r)
-        for (std::size_t x = 0; x < g.ow; x += kCols) {
-          const std::size_t x0 = std::min(x, g.ow - kCols);
-          float* dst = yc + r * g.ow + x0;
-          compact_tile(planes, ws, odd_plane, r, x0, w, b0, b1, relu, dst, dst + out_plane);
-        }
+      tiles(weight + c * 9, splat4(bias[c]), splat4(bias[c + 1]), y + c * out_plane);
     }
   }
 }
 
-// Conv + ReLU + 2×2 max pool of n samples: 2 channels × 4 pooled columns per tile; a pooled
-// width that leaves 1 or 2 columns past the blocks of 4 (14: the MNIST CNNs) does those columns
-// for 2 pooled rows at once, one row in each half of the vectors, instead of a block of 4
-// overlapping the one before (1/8 of the work); the last row pair then overlaps likewise.
+// Conv (+ ReLU): 2 channels × 1 row × 8 columns per tile; the last column block moved back to
+// overlap the one before.
+void run_compact(const Conv2dGeometry& g, std::size_t n, const float* in, const float* weight,
+                 const float* bias, bool relu, float* out, float* planes) {
+  const std::size_t ws = plane_w(g), odd_plane = padded_h(g) * ws;
+  const std::size_t out_plane = g.oh * g.ow;
+  const auto tiles = [&](const float* w, f32x4 b0, f32x4 b1, float* yc) {
+    for (std::size_t r = 0; r < g.oh; ++r)
+      for (std::size_t x = 0; x < g.ow; x += kCols) {
+        const std::size_t x0 = std::min(x, g.ow - kCols);
+        float* dst = yc + r * g.ow + x0;
+        compact_tile(planes, ws, odd_plane, r, x0, w, b0, b1, relu, dst, dst + out_plane);
+      }
+  };
+  for_each_channel_pair(g, n, in, weight, bias, out, out_plane, planes, tiles);
+}
+
+// Conv + ReLU + 2×2 max pool: 2 channels × 4 pooled columns per tile; a pooled width that
+// leaves 1 or 2 columns past the blocks of 4 (14: the MNIST CNNs) does those columns for 2
+// pooled rows at once, one row in each half of the vectors, instead of a block of 4 overlapping
+// the one before (1/8 of the work); the last row pair then overlaps likewise.
 void run_pooled(const Conv2dGeometry& g, std::size_t n, const float* in, const float* weight,
                 const float* bias, float* out, float* planes) {
   const std::size_t ws = plane_w(g), odd_plane = padded_h(g) * ws;
   const std::size_t out_h = g.oh / 2, out_w = g.ow / 2, out_plane = out_h * out_w;
   const std::size_t main_w = out_w / 4 * 4;
   const bool halves = out_w % 4 != 0 && out_w % 4 <= 2 && out_h >= 2;
-  for (std::size_t s = 0; s < n; ++s) {
-    fill_planes(g, in + s * g.h * g.w, planes);
-    float* y = out + s * g.oc * out_plane;
-    for (std::size_t c0 = 0; c0 < g.oc; c0 += kChannels) {
-      const std::size_t c = std::min(c0, g.oc - kChannels);
-      const f32x4 b0 = splat4(bias[c]), b1 = splat4(bias[c + 1]);
-      const float* w = weight + c * 9;
-      float* yc = y + c * out_plane;
-      for (std::size_t out_y = 0; out_y < out_h; ++out_y) {
-        for (std::size_t out_x = 0; out_x + 4 <= main_w; out_x += 4) {
-          float* dst = yc + out_y * out_w + out_x;
-          pooled_tile<false>(planes, ws, odd_plane, out_y, out_x, w, b0, b1, dst, dst + out_plane,
-                             out_w);
-        }
-        if (main_w < out_w && !halves) {
-          float* dst = yc + out_y * out_w + out_w - 4;
-          pooled_tile<false>(planes, ws, odd_plane, out_y, out_w - 4, w, b0, b1, dst, dst + out_plane,
-                             out_w);
-        }
+  const auto tiles = [&](const float* w, f32x4 b0, f32x4 b1, float* yc) {
+    for (std::size_t out_y = 0; out_y < out_h; ++out_y) {
+      for (std::size_t out_x = 0; out_x + 4 <= main_w; out_x += 4) {
+        float* dst = yc + out_y * out_w + out_x;
+        pooled_tile<false>(planes, ws, odd_plane, out_y, out_x, w, b0, b1, dst, dst + out_plane, out_w);
       }
-      if (halves)
-        for (std::size_t r0 = 0; r0 < out_h; r0 += 2) {
-          const std::size_t out_y = std::min(r0, out_h - 2);
-          float* dst = yc + out_y * out_w + out_w - 2;
-          pooled_tile<true>(planes, ws, odd_plane, out_y, out_w - 2, w, b0, b1, dst, dst + out_plane,
-                            out_w);
-        }
+      if (main_w < out_w && !halves) {
+        float* dst = yc + out_y * out_w + out_w - 4;
+        pooled_tile<false>(planes, ws, odd_plane, out_y, out_w - 4, w, b0, b1, dst, dst + out_plane,
+                           out_w);
+      }
     }
-  }
+    if (halves)
+      for (std::size_t r0 = 0; r0 < out_h; r0 += 2) {
+        const std::size_t out_y = std::min(r0, out_h - 2);
+        float* dst = yc + out_y * out_w + out_w - 2;
+        pooled_tile<true>(planes, ws, odd_plane, out_y, out_w - 2, w, b0, b1, dst, dst + out_plane,
+                          out_w);
+      }
+  };
+  for_each_channel_pair(g, n, in, weight, bias, out, out_plane, planes, tiles);
 }
 
 // 3×3 only: for 5×5 (the jet CNN's conv1) the general 4 × 8 tile, whose 25 taps amortize its

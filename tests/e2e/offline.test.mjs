@@ -94,7 +94,12 @@ test('after one visit: offline, with the server gone, the page reloads, draws an
     await page.goto(`${site}lesson.html`);  // never visited online
     await ready(page);
     await page.click('#learn-step');
-    await page.waitForSelector('#learn-progress[data-step="1"]', { timeout: TIMEOUT });
+    await page.waitForSelector('#learn-progress[data-step="1"]', { timeout: TIMEOUT }).catch(async (e) => {
+      // what the page showed, for a failure that a rerun does not repeat
+      const alerts = await page.locator('[role="alert"]').allTextContents();
+      const progress = await page.textContent('#learn-progress');
+      throw new Error(`${e.message}\nalerts: ${JSON.stringify(alerts)}\nprogress: ${progress}\n${problems.join('\n')}`);
+    });
     assert.equal(await page.locator('[role="alert"]:visible').count(), 0);
   } finally {
     await browser.context.setOffline(false);
